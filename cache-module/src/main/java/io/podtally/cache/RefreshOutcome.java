@@ -1,0 +1,24 @@
+package io.podtally.cache;
+
+/** How one refresh attempt ended. */
+public enum RefreshOutcome {
+    /** Counts of the whole cluster were written. */
+    COMPLETE,
+    /** Partial counts were written (or kept the older complete snapshot); backoff set. */
+    PARTIAL,
+    /** The source failed; backoff set. */
+    FAILED,
+    /** Another replica holds the cluster's lock. */
+    SKIPPED_LOCKED,
+    /** The counts were fresh when re-read under the lock. */
+    SKIPPED_FRESH,
+    /** The cluster's backoff ({@code @next_attempt}) has not passed. */
+    SKIPPED_BACKOFF,
+    /** The store could not be reached. */
+    SKIPPED_UNAVAILABLE;
+
+    /** The lower-case name used in metrics and logs. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,35 @@
+package io.podtally.k8s;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The outcome of one paginated pod count.
+ *
+ * <p>In a complete result a node that has no entry in {@code countsByNode} has 0 active pods. In a
+ * partial result ({@code complete == false}) a node without an entry was not reached: its count is
+ * unknown, never 0, and the counts present are lower bounds.
+ *
+ * @param countsByNode active pods per node name (nodes with at least one active pod)
+ * @param complete whether every page was listed
+ * @param pages pages listed
+ * @param pods active pods seen (scheduled or not)
+ * @param unscheduled active pods without {@code spec.nodeName} (not counted on any node)
+ * @param restarts times the list restarted after {@code 410 Expired}
+ * @param elapsed how long the count took
+ * @param failure why the list ended early, or {@code null} when complete
+ */
+public record PodCountResult(
+        Map<String, Integer> countsByNode,
+        boolean complete,
+        int pages,
+        long pods,
+        long unscheduled,
+        int restarts,
+        Duration elapsed,
+        String failure) {
+
+    public PodCountResult {
+        countsByNode = Map.copyOf(countsByNode);
+    }
+}
