@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 @DisplayName("docker-compose.yml, validated and resolved by docker-compose")
@@ -20,7 +21,8 @@ class ComposeFileTest {
     private static final Path ROOT = RepositoryRoot.find();
     private static final List<String> REPLICAS = List.of("podtally-1", "podtally-2", "podtally-3");
     private static final String[] DEFAULT = {"-f", "docker-compose.yml"};
-    private static final String[] WITH_K3S = {"-f", "docker-compose.yml", "-f", "deploy/compose/k3s.yml", "--profile", "k3s"};
+    private static final String[] WITH_K3S =
+            {"-f", "docker-compose.yml", "-f", "deploy/compose/k3s.yml", "--profile", "k3s"};
 
     private final ComposeCli compose = new ComposeCli(ROOT);
 
@@ -41,8 +43,8 @@ class ComposeFileTest {
     void runsThreeReplicasOnRedis() {
         Map<String, Object> services = services(Map.of(), DEFAULT);
 
-        assertThat(services.keySet()).containsAll(REPLICAS);
-        assertThat(services.keySet()).filteredOn(name -> name.startsWith("podtally")).containsExactlyInAnyOrderElementsOf(REPLICAS);
+        assertThat(services.keySet()).filteredOn(name -> name.startsWith("podtally"))
+                .containsExactlyInAnyOrderElementsOf(REPLICAS);
         for (String replica : REPLICAS) {
             Map<String, Object> service = Yamls.map(services, replica);
             assertThat(Yamls.map(service, "environment"))
@@ -73,7 +75,8 @@ class ComposeFileTest {
         for (String replica : REPLICAS) {
             assertThat(Yamls.at(defaults, replica + ".environment.SPRING_DATA_REDIS_PASSWORD"))
                     .isEqualTo(Yamls.at(defaults, "redis.environment.REDIS_PASSWORD"));
-            assertThat(Yamls.at(custom, replica + ".environment.SPRING_DATA_REDIS_PASSWORD")).isEqualTo("chosen-by-operator");
+            assertThat(Yamls.at(custom, replica + ".environment.SPRING_DATA_REDIS_PASSWORD"))
+                    .isEqualTo("chosen-by-operator");
         }
     }
 
@@ -91,7 +94,8 @@ class ComposeFileTest {
         assertThat(block).doesNotContainPattern("\\b(least_conn|ip_hash|hash|random)\\b");
         assertThat(config).containsPattern("proxy_pass\\s+http://podtally;");
         assertThat(Yamls.at(nginx, "image")).asString().matches("nginx:\\d+\\.\\d+\\.\\d+-alpine");
-        assertThat(mounts(nginx)).containsEntry("/etc/nginx/nginx.conf", ROOT.resolve("deploy/nginx/nginx.conf").toString());
+        assertThat(mounts(nginx))
+                .containsEntry("/etc/nginx/nginx.conf", ROOT.resolve("deploy/nginx/nginx.conf").toString());
         assertThat(Yamls.list(nginx, "ports")).singleElement().satisfies(port -> {
             assertThat(Yamls.at(port, "published")).isEqualTo(8080);
             assertThat(Yamls.at(port, "target")).isEqualTo(8080);
@@ -126,16 +130,37 @@ class ComposeFileTest {
         assertThat(mounts(k3s)).containsEntry("/output", "k3s-kubeconfig");
     }
 
+    @Test
+    @DisplayName("rewrites the kubeconfig K3s writes so that the replicas reach https://k3s:6443 as cluster k3s")
+    void rewritesK3sKubeconfig(@TempDir Path output) throws IOException {
+        Files.copy(TestResources.path("/deploy/k3s-kubeconfig.yaml"), output.resolve("kubeconfig.yaml"));
+        List<Object> command = Yamls.list(services(Map.of(), WITH_K3S), "k3s-kubeconfig.command");
+        assertThat(command.subList(0, 2)).containsExactly("sh", "-c");
+        String script = String.valueOf(command.get(2)).replace("$$", "$").replace("/output/", output + "/");
+
+        Processes.Result result = Processes.run(List.of("sh", "-c", script), output, env -> { }, "sh is missing");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        Map<String, Object> kubeconfig = new Yaml().load(Files.readString(output.resolve("podtally.yaml")));
+        assertThat(Yamls.at(kubeconfig, "current-context")).isEqualTo("k3s");
+        assertThat(Yamls.at(kubeconfig, "contexts.[name=k3s].context"))
+                .isEqualTo(Map.of("cluster", "k3s", "user", "k3s"));
+        assertThat(Yamls.at(kubeconfig, "clusters.[name=k3s].cluster.server")).isEqualTo("https://k3s:6443");
+        assertThat(Yamls.at(kubeconfig, "clusters.[name=k3s].cluster.certificate-authority-data")).isEqualTo("LS0t");
+        assertThat(Yamls.at(kubeconfig, "users.[name=k3s].user.client-certificate-data")).isEqualTo("LS0t");
+        assertThat(Files.readString(output.resolve("podtally.yaml"))).doesNotContain("default", "127.0.0.1");
+    }
+
     private void assertValid(String... files) {
         String[] arguments = concat(files, "config", "-q");
-        ComposeCli.Result result = compose.run(Map.of(), arguments);
+        Processes.Result result = compose.run(Map.of(), arguments);
 
         assertThat(result.exitCode()).as("docker-compose %s\n%s", String.join(" ", arguments), result.stderr()).isZero();
     }
 
     private Map<String, Object> services(Map<String, String> environment, String... files) {
         String[] arguments = concat(files, "config");
-        ComposeCli.Result result = compose.run(environment, arguments);
+        Processes.Result result = compose.run(environment, arguments);
         assertThat(result.exitCode()).as("docker-compose %s\n%s", String.join(" ", arguments), result.stderr()).isZero();
         Map<String, Object> resolved = new Yaml().load(result.stdout());
         return Yamls.map(resolved, "services");

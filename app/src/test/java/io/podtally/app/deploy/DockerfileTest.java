@@ -37,7 +37,8 @@ class DockerfileTest {
         assertThat(dockerfile).containsPattern("(?m)^USER \\$\\{PODTALLY_UID}:\\$\\{PODTALLY_UID}$");
         assertThat(dockerfile).doesNotContainPattern("(?m)^ARG PODTALLY_UID=0$");
         assertThat(dockerfile).containsPattern("(?m)^EXPOSE 8080$");
-        assertThat(dockerfile).containsPattern("(?s)HEALTHCHECK .*CMD curl -fsS [^\\n]*http://127\\.0\\.0\\.1:8080/actuator/health/liveness");
+        assertThat(dockerfile)
+                .containsPattern("(?s)HEALTHCHECK .*CMD curl -fsS [^\\n]*http://127\\.0\\.0\\.1:8080/actuator/health/liveness");
         assertThat(dockerfile).contains("\"-XX:MaxRAMPercentage=75.0\"");
     }
 

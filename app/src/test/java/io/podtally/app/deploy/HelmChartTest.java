@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -108,7 +106,7 @@ class HelmChartTest {
     }
 
     @Test
-    @DisplayName("runs non-root on a read-only root file system with no capabilities, seccomp RuntimeDefault and /tmp on an emptyDir")
+    @DisplayName("runs non-root, read-only, without capabilities, with seccomp RuntimeDefault and /tmp on an emptyDir")
     void hardensPods() {
         Map<String, Object> podSpec = Yamls.map(render(null, Map.of()).get("Deployment", FULLNAME), "spec.template.spec");
         Map<String, Object> container = Yamls.map(podSpec, "containers.[name=podtally]");
@@ -319,13 +317,14 @@ class HelmChartTest {
             assertThat(Yamls.at(e, "port")).isEqualTo("http");
             assertThat(Yamls.at(e, "path")).isEqualTo("/actuator/prometheus");
         });
-        assertThat(Yamls.map(service, "metadata.labels")).containsAllEntriesOf(Yamls.map(monitor, "spec.selector.matchLabels"));
+        assertThat(Yamls.map(service, "metadata.labels"))
+                .containsAllEntriesOf(Yamls.map(monitor, "spec.selector.matchLabels"));
         assertThat(Yamls.at(service, "spec.ports.[name=http].targetPort")).isEqualTo("http");
         assertThat(render(null, Map.of()).ofKind("ServiceMonitor")).isEmpty();
     }
 
     @Test
-    @DisplayName("restricts traffic with NetworkPolicies when asked: podtally's port from the given peers, Redis from podtally only")
+    @DisplayName("restricts traffic when asked: podtally's port from the given peers, Redis from podtally only")
     void restrictsTrafficWithNetworkPolicies() {
         Manifests manifests = render("values-network-policy.yaml", Map.of());
         Map<String, Object> podtally = manifests.get("NetworkPolicy", FULLNAME);
@@ -340,7 +339,8 @@ class HelmChartTest {
         });
         assertThat(Yamls.list(podtally, "spec.egress")).hasSize(3);
         assertThat(Yamls.list(redis, "spec.ingress")).singleElement().satisfies(rule ->
-                assertThat(Yamls.at(rule, "from")).isEqualTo(List.of(Map.of("podSelector", Map.of("matchLabels", podtallyPods)))));
+                assertThat(Yamls.at(rule, "from"))
+                        .isEqualTo(List.of(Map.of("podSelector", Map.of("matchLabels", podtallyPods)))));
         assertThat(render(null, Map.of()).ofKind("NetworkPolicy")).isEmpty();
     }
 
@@ -382,24 +382,12 @@ class HelmChartTest {
     private static Manifests render(String valuesFile, Map<String, Object> values) {
         TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
         if (valuesFile != null) {
-            template = template.withValuesFile(testResource("/deploy/" + valuesFile));
+            template = template.withValuesFile(TestResources.path("/deploy/" + valuesFile));
         }
         for (Map.Entry<String, Object> value : new LinkedHashMap<>(values).entrySet()) {
             template = template.set(value.getKey(), value.getValue());
         }
         return Manifests.parse(template.call());
-    }
-
-    private static Path testResource(String name) {
-        URL url = HelmChartTest.class.getResource(name);
-        if (url == null) {
-            throw new IllegalStateException("missing test resource " + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("bad test resource location " + url, e);
-        }
     }
 
     private static Map<String, Object> podtallyContainer(Manifests manifests) {
