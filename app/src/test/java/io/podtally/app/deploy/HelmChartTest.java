@@ -3,7 +3,9 @@ package io.podtally.app.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +165,7 @@ class HelmChartTest {
         assertThat(Yamls.at(config, "podtally.store")).isEqualTo("auto");
         assertThat(Yamls.at(config, "podtally.clusters.in-cluster")).isEqualTo(true);
         assertThat(Yamls.at(config, "spring.data")).isNull();
+        assertThat(Yamls.map(config, "podtally")).doesNotContainKey("demo");
     }
 
     @Test
@@ -344,6 +347,17 @@ class HelmChartTest {
         assertThat(render(null, Map.of()).ofKind("NetworkPolicy")).isEmpty();
     }
 
+    @Test
+    @DisplayName("prints NOTES that warn when several replicas have no shared Redis")
+    void warnsInNotesWithoutRedis() {
+        String withoutRedis = installDryRun(Map.of());
+        String withRedis = installDryRun(Map.of("podtally.store", "redis", "redis.external.host", "redis.example.internal"));
+
+        assertThat(withoutRedis).contains("NOTES:", "port-forward service/" + FULLNAME, "WARNING: no Redis is configured");
+        assertThat(withRedis).contains("shared through Redis at redis.example.internal:6379")
+                .doesNotContain("WARNING");
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of(Map.of("replicaCount", 0), "replicaCount"),
@@ -368,15 +382,17 @@ class HelmChartTest {
     }
 
     @Test
-    @DisplayName("accepts ISO-8601 durations and an external Redis host with the redis store")
+    @DisplayName("accepts ISO-8601 durations, an external Redis host with the redis store and the demo switch")
     void acceptsGoodValues() {
         Manifests manifests = render(null, Map.of(
                 "podtally.store", "redis",
                 "redis.external.host", "redis.example.internal",
-                "podtally.podcounts.freshFor", "PT3M"));
+                "podtally.podcounts.freshFor", "PT3M",
+                "podtally.demo.enabled", true));
 
         assertThat(Yamls.at(config(manifests), "podtally.podcounts.fresh-for")).isEqualTo("PT3M");
         assertThat(Yamls.at(config(manifests), "spring.data.redis.host")).isEqualTo("redis.example.internal");
+        assertThat(Yamls.at(config(manifests), "podtally.demo.enabled")).isEqualTo(true);
     }
 
     private static Manifests render(String valuesFile, Map<String, Object> values) {
@@ -388,6 +404,15 @@ class HelmChartTest {
             template = template.set(value.getKey(), value.getValue());
         }
         return Manifests.parse(template.call());
+    }
+
+    private static String installDryRun(Map<String, Object> values) {
+        InstallCommand install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (Map.Entry<String, Object> value : values.entrySet()) {
+            install = install.set(value.getKey(), value.getValue());
+        }
+        return install.call().getOutput();
     }
 
     private static Map<String, Object> podtallyContainer(Manifests manifests) {
