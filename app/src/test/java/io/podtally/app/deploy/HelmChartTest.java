@@ -351,7 +351,8 @@ class HelmChartTest {
     @DisplayName("prints NOTES that warn when several replicas have no shared Redis")
     void warnsInNotesWithoutRedis() {
         String withoutRedis = installDryRun(Map.of());
-        String withRedis = installDryRun(Map.of("podtally.store", "redis", "redis.external.host", "redis.example.internal"));
+        String withRedis = installDryRun(
+                Map.of("podtally.store", "redis", "redis.external.host", "redis.example.internal"));
 
         assertThat(withoutRedis).contains("NOTES:", "port-forward service/" + FULLNAME, "WARNING: no Redis is configured");
         assertThat(withRedis).contains("shared through Redis at redis.example.internal:6379")
