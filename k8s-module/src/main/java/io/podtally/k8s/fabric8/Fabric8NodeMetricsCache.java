@@ -96,6 +96,11 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
         closed = true;
     }
 
+    /** Whether a poll is scheduled or running; for tests. */
+    synchronized boolean polling() {
+        return polling;
+    }
+
     private void asked() {
         lastAskedAt = clock.instant();
         synchronized (this) {
