@@ -98,8 +98,8 @@ final class Kubeconfigs {
         }
         try {
             return KubeConfigUtils.parseConfig(file.toFile());
-        } catch (KubernetesClientException e) {
-            // The parser's message may quote the file's content, credentials included: keep only its type.
+        } catch (RuntimeException e) {
+            // Parser messages quote the offending lines, credentials included: keep only the failure's type.
             throw new ClusterRegistryException("kubeconfig file " + file + " is not a valid kubeconfig ("
                     + rootType(e) + ")");
         }
