@@ -129,7 +129,9 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
         try {
             refresh();
         } catch (RuntimeException e) {
-            log.warn("Cluster {}: node metrics poll failed unexpectedly", cluster, e);
+            if (!closed) {
+                log.warn("Cluster {}: node metrics poll failed unexpectedly", cluster, e);
+            }
         } finally {
             boolean again;
             synchronized (this) {
@@ -164,6 +166,9 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
     }
 
     private void onFailure(KubernetesClientException e, Instant now) {
+        if (closed) {
+            return;
+        }
         Snapshot current = snapshot;
         if (e.getCode() == 404 || e.getCode() == 503) {
             if (current.state() != MetricsState.UNAVAILABLE) {
