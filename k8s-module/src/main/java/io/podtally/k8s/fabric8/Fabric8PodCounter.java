@@ -69,7 +69,7 @@ public final class Fabric8PodCounter implements PodCounter {
     private final String podsUrl;
     private final String target;
     private final PodCounterSettings settings;
-    private final LongSupplier nanoTime;
+    private final LongSupplier nanoTime = System::nanoTime;
 
     /**
      * A counter for the cluster {@code client} talks to.
@@ -78,13 +78,8 @@ public final class Fabric8PodCounter implements PodCounter {
      * @param settings page size, timeouts, caps
      */
     public Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings) {
-        this(client, settings, System::nanoTime);
-    }
-
-    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, LongSupplier nanoTime) {
         Objects.requireNonNull(client, "client");
         this.settings = validate(Objects.requireNonNull(settings, "settings"));
-        this.nanoTime = nanoTime;
         this.http = client.getHttpClient().newBuilder()
                 .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
                         .withRequestRetryBackoffLimit(0)
@@ -228,7 +223,12 @@ public final class Fabric8PodCounter implements PodCounter {
                 .build();
         long pageDeadline = nanoTime.getAsLong() + timeoutNanos;
         PageConsumer consumer = new PageConsumer();
-        CompletableFuture<HttpResponse<AsyncBody>> future = http.consumeBytes(request, consumer);
+        CompletableFuture<HttpResponse<AsyncBody>> future;
+        try {
+            future = http.consumeBytes(request, consumer);
+        } catch (IllegalStateException | KubernetesClientException e) {
+            return new Outcome.Failed(describe(e));
+        }
         HttpResponse<AsyncBody> response;
         try {
             response = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
