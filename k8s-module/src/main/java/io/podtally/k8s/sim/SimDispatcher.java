@@ -170,7 +170,7 @@ final class SimDispatcher extends Dispatcher {
         }
         ClusterState.Page<SimNode> result = state.nodePage(after, limit);
         String next = result.remaining() > 0
-                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
+                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1, 0).encode() : null;
         return json(200, SimJson.nodeList(result.items(), result.resourceVersion(), next,
                 next == null ? null : result.remaining()));
     }
@@ -180,10 +180,14 @@ final class SimDispatcher extends Dispatcher {
         FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
         String after = null;
         int page = 1;
+        long listVersion = 0;
+        long served = 0;
         if (query.get("continue") != null) {
             ContinueToken token = ContinueToken.decode(query.get("continue"));
             after = token.lastKey();
             page = token.nextPage();
+            listVersion = token.resourceVersion();
+            served = token.served();
         }
         PageFault fault = cluster.takeFault(page);
         Duration delay = cluster.pageLatency();
@@ -209,9 +213,11 @@ final class SimDispatcher extends Dispatcher {
                     throw new IllegalStateException("unknown fault " + fault);
             }
         }
-        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit);
+        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit, listVersion, served);
         String next = result.remaining() > 0
-                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
+                ? new ContinueToken(after == null ? result.resourceVersion() : listVersion, result.lastKey(), page + 1,
+                        served + result.items().size()).encode()
+                : null;
         byte[] body = SimJson.podList(result.items(), result.resourceVersion(), next,
                 next == null ? null : result.remaining());
         log.debug("pod list page {}: {} items, {} remaining", page, result.items().size(), result.remaining());
