@@ -30,6 +30,7 @@ class Fabric8ClusterRegistryIT {
 
     private MockApiServer east;
     private MockApiServer west;
+    private Fabric8ClusterRegistry registry;
 
     @BeforeEach
     void setUp() {
@@ -40,10 +41,17 @@ class Fabric8ClusterRegistryIT {
         west.client().nodes().resource(node("west-2", false)).create();
     }
 
+    /**
+     * The mock servers go first: fabric8's mock server can block its event loop when a client
+     * closes a watch gracefully while the server shuts down.
+     */
     @AfterEach
     void tearDown() {
         east.close();
         west.close();
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     @Test
@@ -68,35 +76,34 @@ class Fabric8ClusterRegistryIT {
                   context: {cluster: west, user: admin, namespace: team-a}
                 """.formatted(east.url(), west.url(), TOKEN));
 
-        try (Fabric8ClusterRegistry registry = Fabric8ClusterRegistry.create(settings(file))) {
-            assertThat(registry.clusters()).extracting(KubernetesCluster::name)
-                    .containsExactly("arn:aws:eks:eu-west-1:123456789012:cluster/prod", "kind-kind");
-            assertThat(registry.find("prod")).isEmpty();
-            assertThat(registry.find("bad name")).isEmpty();
-            assertThat(registry.find(null)).isEmpty();
+        registry = Fabric8ClusterRegistry.create(settings(file));
+        assertThat(registry.clusters()).extracting(KubernetesCluster::name)
+                .containsExactly("arn:aws:eks:eu-west-1:123456789012:cluster/prod", "kind-kind");
+        assertThat(registry.find("prod")).isEmpty();
+        assertThat(registry.find("bad name")).isEmpty();
+        assertThat(registry.find(null)).isEmpty();
 
-            long started = System.nanoTime();
-            registry.start();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        long started = System.nanoTime();
+        registry.start();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
 
-            KubernetesCluster kind = registry.find("kind-kind").orElseThrow();
-            KubernetesCluster prod = registry.find("arn:aws:eks:eu-west-1:123456789012:cluster/prod").orElseThrow();
-            assertThat(kind.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
-            assertThat(prod.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
-            assertThat(kind.nodes().list()).extracting(NodeView::name).containsExactly("east-1");
-            assertThat(prod.nodes().list()).extracting(NodeView::name).containsExactly("west-1", "west-2");
+        KubernetesCluster kind = registry.find("kind-kind").orElseThrow();
+        KubernetesCluster prod = registry.find("arn:aws:eks:eu-west-1:123456789012:cluster/prod").orElseThrow();
+        assertThat(kind.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(prod.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(kind.nodes().list()).extracting(NodeView::name).containsExactly("east-1");
+        assertThat(prod.nodes().list()).extracting(NodeView::name).containsExactly("west-1", "west-2");
 
-            RecordedRequest request = east.server().takeRequest(5, TimeUnit.SECONDS);
-            while (request != null && !("GET".equals(request.getMethod()) && request.getPath().startsWith("/api/v1/nodes"))) {
-                request = east.server().takeRequest(5, TimeUnit.SECONDS);
-            }
-            assertThat(request).isNotNull();
-            assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
-
-            assertNoCredentials(registry.toString());
-            registry.clusters().forEach(c -> assertNoCredentials(c.toString()));
-            assertThat(kind.toString()).isEqualTo("KubernetesCluster[kind-kind at " + east.url() + "/]");
+        RecordedRequest request = east.server().takeRequest(5, TimeUnit.SECONDS);
+        while (request != null && !("GET".equals(request.getMethod()) && request.getPath().startsWith("/api/v1/nodes"))) {
+            request = east.server().takeRequest(5, TimeUnit.SECONDS);
         }
+        assertThat(request).isNotNull();
+        assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
+
+        assertNoCredentials(registry.toString());
+        registry.clusters().forEach(c -> assertNoCredentials(c.toString()));
+        assertThat(kind.toString()).isEqualTo("KubernetesCluster[kind-kind at " + east.url() + "/]");
     }
 
     @Test
@@ -130,19 +137,18 @@ class Fabric8ClusterRegistryIT {
                   context: {cluster: west, user: reader}
                 """.formatted(west.url()));
 
-        try (Fabric8ClusterRegistry registry = Fabric8ClusterRegistry.create(settings(first, second))) {
-            assertThat(registry.clusters()).extracting(KubernetesCluster::name)
-                    .containsExactly("gke_project_zone_name", "prod-eu-1");
-            registry.start();
+        registry = Fabric8ClusterRegistry.create(settings(first, second));
+        assertThat(registry.clusters()).extracting(KubernetesCluster::name)
+                .containsExactly("gke_project_zone_name", "prod-eu-1");
+        registry.start();
 
-            KubernetesCluster prod = registry.find("prod-eu-1").orElseThrow();
-            KubernetesCluster gke = registry.find("gke_project_zone_name").orElseThrow();
-            assertThat(prod.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
-            assertThat(gke.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
-            assertThat(prod.nodes().list()).extracting(NodeView::name).containsExactly("east-1");
-            assertThat(gke.nodes().list()).extracting(NodeView::name).containsExactly("west-1", "west-2");
-            assertNoCredentials(registry.toString());
-        }
+        KubernetesCluster prod = registry.find("prod-eu-1").orElseThrow();
+        KubernetesCluster gke = registry.find("gke_project_zone_name").orElseThrow();
+        assertThat(prod.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(gke.nodes().awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(prod.nodes().list()).extracting(NodeView::name).containsExactly("east-1");
+        assertThat(gke.nodes().list()).extracting(NodeView::name).containsExactly("west-1", "west-2");
+        assertNoCredentials(registry.toString());
     }
 
     private static ClusterSettings settings(Path... files) {

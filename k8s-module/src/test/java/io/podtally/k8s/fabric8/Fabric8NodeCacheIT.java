@@ -4,7 +4,6 @@ import static io.podtally.k8s.fabric8.TestNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podtally.k8s.NodeCache.InformerState;
 import io.podtally.k8s.NodeView;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Slim node informer")
 class Fabric8NodeCacheIT {
 
+    private final List<MockApiServer> servers = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private ScheduledExecutorService scheduler;
 
@@ -31,8 +31,15 @@ class Fabric8NodeCacheIT {
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
+    /**
+     * The mock servers go first: fabric8's mock server can block its event loop when a client
+     * closes a watch gracefully while the server shuts down.
+     */
     @AfterEach
     void tearDown() throws Exception {
+        for (MockApiServer server : servers) {
+            server.close();
+        }
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }
@@ -44,6 +51,11 @@ class Fabric8NodeCacheIT {
         return resource;
     }
 
+    private MockApiServer serverLater(MockApiServer server) {
+        servers.add(server);
+        return server;
+    }
+
     private Fabric8NodeCache cache(io.fabric8.kubernetes.client.Config config, Duration syncTimeout) {
         KubernetesClient client = closeLater(Fabric8Clients.create(config, TestNodes.settings(syncTimeout)));
         return closeLater(new Fabric8NodeCache("test", client, syncTimeout, scheduler));
@@ -52,7 +64,7 @@ class Fabric8NodeCacheIT {
     @Test
     @DisplayName("syncs, keeps only the slim fields and follows nodes being added, changed and deleted")
     void followsNodeChanges() {
-        MockApiServer server = closeLater(MockApiServer.start());
+        MockApiServer server = serverLater(MockApiServer.start());
         server.client().nodes().resource(node("node-b", true)).create();
         server.client().nodes().resource(node("node-a", true)).create();
         Fabric8NodeCache cache = cache(server.config(), Duration.ofSeconds(10));
@@ -110,7 +122,7 @@ class Fabric8NodeCacheIT {
 
     @Test
     @DisplayName("with no API server: start returns at once, degraded after the deadline, synced once a server appears")
-    void deadServerThenRecovers() {
+    void deadServerThenRecovers() throws Exception {
         Set<Long> threadsBefore = liveThreadIds();
         int port = MockApiServer.freePort();
         Fabric8NodeCache cache = cache(MockApiServer.configFor(port), Duration.ofSeconds(1));
@@ -126,7 +138,7 @@ class Fabric8NodeCacheIT {
         assertThat(cache.list()).isEmpty();
         assertThat(cache.get("node-a")).isEmpty();
 
-        MockApiServer server = closeLater(MockApiServer.startOn(port));
+        MockApiServer server = serverLater(MockApiServer.startOn(port));
         server.client().nodes().resource(node("node-a", true)).create();
 
         await().atMost(Duration.ofSeconds(40)).until(() -> cache.state() == InformerState.SYNCED);
@@ -134,9 +146,8 @@ class Fabric8NodeCacheIT {
         assertThat(cache.lastError()).isNull();
         assertThat(cache.list()).extracting(NodeView::name).containsExactly("node-a");
 
-        cache.close();
-        assertThat(cache.state()).isEqualTo(InformerState.STOPPED);
         closeAll();
+        assertThat(cache.state()).isEqualTo(InformerState.STOPPED);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsStartedSince(threadsBefore)).isEmpty());
     }
 
@@ -156,18 +167,15 @@ class Fabric8NodeCacheIT {
         assertThat(cache.lastError()).contains("watch on nodes lost");
         assertThat(cache.list()).extracting(NodeView::name).containsExactly("node-a");
 
-        MockApiServer second = closeLater(MockApiServer.startOn(port));
+        MockApiServer second = serverLater(MockApiServer.startOn(port));
         second.client().nodes().resource(node("node-a", true)).create();
         await().atMost(Duration.ofSeconds(40)).until(() -> cache.state() == InformerState.SYNCED);
         assertThat(cache.lastError()).isNull();
     }
 
-    private void closeAll() {
-        try {
-            tearDown();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private void closeAll() throws Exception {
+        tearDown();
+        servers.clear();
         resources.clear();
     }
 
