@@ -169,6 +169,8 @@ class ApiContractIT {
         @Test
         @DisplayName("filters by status, following the node informer")
         void statusFilter() {
+            awaitState("/api/v1/nodes?cluster_name=sim", "fresh");
+            awaitNoRefresh();
             String node = sim.nodeNames().get(sim.nodeNames().size() - 1);
             sim.setNodeReady(node, false);
             try {
@@ -347,6 +349,10 @@ class ApiContractIT {
             assertError(api.get("/api/v1/nodes?cluster_name=" + "c".repeat(129)), 400, "longer than 128");
             assertError(api.get("/api/v1/nodes?cluster_name=sim&label_key=" + "k".repeat(400)), 400, "label_key");
             assertError(api.get("/api/v1/nodes/" + "n".repeat(300) + "?cluster_name=sim"), 400, "node name");
+            assertError(api.get("/api/v1/nodes?cluster_name=sim&role=" + "r".repeat(20_000)), 400,
+                    "malformed or oversized request");
+            assertError(api.get("/api/v1/nodes?cluster_name=sim", "X-Filler", "f".repeat(20_000)), 400,
+                    "malformed or oversized request");
         }
 
         @Test
