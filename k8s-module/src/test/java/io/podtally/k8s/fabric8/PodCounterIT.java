@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Fabric8PodCounter against a simulated cluster")
-class Fabric8PodCounterIT {
+class PodCounterIT {
 
     private static final int PAGE = 100;
 
