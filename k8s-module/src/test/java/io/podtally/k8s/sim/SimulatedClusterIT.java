@@ -103,6 +103,24 @@ class SimulatedClusterIT {
     }
 
     @Test
+    @DisplayName("keeps remainingItemCount right when pods change in the middle of a list")
+    void remainingItemCountAfterChanges() {
+        try (SimulatedCluster own = SimulatedCluster.builder().nodes(12).activePods(300).start();
+                KubernetesClient ownClient = clientFor(own)) {
+            String selector = "status.phase!=Succeeded,status.phase!=Failed";
+            PodList first = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100L).build());
+            own.addUnscheduledPods(7);
+            PodList second = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100L).withContinue(first.getMetadata().getContinue()).build());
+            long after = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder().withFieldSelector(selector)
+                    .withLimit(100_000L).withContinue(second.getMetadata().getContinue()).build()).getItems().size();
+
+            assertThat(second.getMetadata().getRemainingItemCount()).isEqualTo(after);
+        }
+    }
+
+    @Test
     @DisplayName("filters pods by status.phase and spec.nodeName field selectors")
     void fieldSelectors() {
         long active = page("status.phase!=Succeeded,status.phase!=Failed", 0, null).getItems().size();
