@@ -63,12 +63,17 @@ public final class Fabric8PodCounter implements PodCounter {
     /** The field selector of the list: pods that still occupy their node. */
     public static final String ACTIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 
+    /** A server-side Table of the pods, or else the plain list. */
+    static final String ACCEPT_TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json";
+    static final String ACCEPT_LIST = "application/json";
+
     private static final int MAX_MESSAGE = 300;
 
     private final HttpClient http;
     private final String podsUrl;
     private final String target;
     private final PodCounterSettings settings;
+    private final boolean askForTable;
     private final LongSupplier nanoTime = System::nanoTime;
 
     /**
@@ -78,7 +83,13 @@ public final class Fabric8PodCounter implements PodCounter {
      * @param settings page size, timeouts, caps
      */
     public Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings) {
+        this(client, settings, true);
+    }
+
+    /** A counter that asks for the Table, or ({@code askForTable == false}) only for the plain list. */
+    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, boolean askForTable) {
         Objects.requireNonNull(client, "client");
+        this.askForTable = askForTable;
         this.settings = validate(Objects.requireNonNull(settings, "settings"));
         this.http = client.getHttpClient().newBuilder()
                 .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
@@ -124,13 +135,13 @@ public final class Fabric8PodCounter implements PodCounter {
             Outcome outcome = fetch(number, attempt.continueToken, Math.min(left, settings.pageTimeout().toNanos()));
             if (outcome instanceof Outcome.Listed listed) {
                 attempt.add(listed.page());
-                log.debug("Pod page {} of {}: {} active pods, {} remaining", number, target, listed.page().pods(),
-                        listed.page().remainingItemCount());
+                log.debug("Pod page {} of {} as {}: {} active pods, {} remaining", number, target,
+                        listed.page().format(), listed.page().pods(), listed.page().remainingItemCount());
                 if (attempt.continueToken == null) {
                     PodCountResult result = attempt.result(true, restarts, elapsed(start), null);
-                    log.info("Counted {} active pods on {} nodes of {} ({} unscheduled) in {} pages, {} ms, {} restarts",
-                            result.pods(), result.countsByNode().size(), target, result.unscheduled(),
-                            result.pages(), result.elapsed().toMillis(), restarts);
+                    log.info("Counted {} active pods on {} nodes of {} ({} unscheduled) in {} pages as {}, {} ms, "
+                            + "{} restarts", result.pods(), result.countsByNode().size(), target, result.unscheduled(),
+                            result.pages(), listed.page().format(), result.elapsed().toMillis(), restarts);
                     return result;
                 }
             } else if (outcome instanceof Outcome.Expired expired) {
@@ -218,7 +229,7 @@ public final class Fabric8PodCounter implements PodCounter {
     private Outcome fetch(int number, String continueToken, long timeoutNanos) {
         HttpRequest request = http.newHttpRequestBuilder()
                 .uri(URI.create(pageUrl(continueToken)))
-                .header("Accept", "application/json")
+                .header("Accept", askForTable ? ACCEPT_TABLE : ACCEPT_LIST)
                 .timeout(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), TimeUnit.MILLISECONDS)
                 .build();
         long pageDeadline = nanoTime.getAsLong() + timeoutNanos;
@@ -326,6 +337,9 @@ public final class Fabric8PodCounter implements PodCounter {
         StringBuilder url = new StringBuilder(podsUrl)
                 .append("?fieldSelector=").append(URLEncoder.encode(ACTIVE_PODS, StandardCharsets.UTF_8))
                 .append("&limit=").append(settings.pageSize());
+        if (askForTable) {
+            url.append("&includeObject=None");
+        }
         if (continueToken != null) {
             url.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
         }

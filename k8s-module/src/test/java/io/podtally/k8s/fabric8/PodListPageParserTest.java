@@ -39,6 +39,7 @@ class PodListPageParserTest {
         assertThat(page.inactive()).isEqualTo(2);
         assertThat(page.continueToken()).isEqualTo("abc");
         assertThat(page.remainingItemCount()).isEqualTo(42);
+        assertThat(page.format()).isEqualTo(PodListPageParser.Format.POD_LIST);
     }
 
     @Test
@@ -59,5 +60,70 @@ class PodListPageParserTest {
         assertThatThrownBy(() -> parse("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> parse("{\"items\":[1]}")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static final String COLUMNS = "\"columnDefinitions\":[{\"name\":\"Name\",\"type\":\"string\",\"format\":"
+            + "\"name\",\"description\":\"Node is not this column\",\"priority\":0},{\"name\":\"Status\",\"type\":"
+            + "\"string\",\"priority\":0},{\"name\":\"Node\",\"type\":\"string\",\"priority\":1},"
+            + "{\"name\":\"Nominated Node\",\"type\":\"string\",\"priority\":1}]";
+
+    private static String row(String nodeCell) {
+        return "{\"cells\":[\"web-1\",{\"nested\":[\"Node\"]}," + nodeCell + ",\"node-z\"],\"object\":{\"kind\":"
+                + "\"PartialObjectMetadata\",\"metadata\":{\"name\":\"web-1\",\"labels\":{\"Node\":\"decoy\"}}}}";
+    }
+
+    @Test
+    @DisplayName("counts table rows by the cell of the Node column, wherever that column is")
+    void countsTableRows() {
+        PodListPageParser.Page page = parse("{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":"
+                + "{\"resourceVersion\":\"7\",\"continue\":\"next\",\"remainingItemCount\":9}," + COLUMNS
+                + ",\"rows\":[" + row("\"a\"") + "," + row("\"a\"") + "," + row("\"b\"") + "," + row("\"<none>\"") + ","
+                + row("\"\"") + "," + row("null") + "]}");
+
+        assertThat(page.format()).isEqualTo(PodListPageParser.Format.TABLE);
+        assertThat(page.countsByNode()).containsOnlyKeys("a", "b");
+        assertThat(page.countsByNode().get("a")[0]).isEqualTo(2);
+        assertThat(page.countsByNode().get("b")[0]).isEqualTo(1);
+        assertThat(page.pods()).isEqualTo(6);
+        assertThat(page.unscheduled()).isEqualTo(3);
+        assertThat(page.inactive()).isZero();
+        assertThat(page.continueToken()).isEqualTo("next");
+        assertThat(page.remainingItemCount()).isEqualTo(9);
+    }
+
+    @Test
+    @DisplayName("reads an empty last table page")
+    void emptyTable() {
+        PodListPageParser.Page page = parse("{\"kind\":\"Table\",\"metadata\":{\"continue\":\"\"}," + COLUMNS
+                + ",\"rows\":[]}");
+
+        assertThat(page.format()).isEqualTo(PodListPageParser.Format.TABLE);
+        assertThat(page.pods()).isZero();
+        assertThat(page.continueToken()).isNull();
+    }
+
+    @Test
+    @DisplayName("refuses a table it cannot read rather than guess: rows before columns, no Node column or cell")
+    void refusesUnreadableTables() {
+        assertThatThrownBy(() -> parse("{\"kind\":\"Table\",\"rows\":[" + row("\"a\"") + "]," + COLUMNS + "}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rows come before its columnDefinitions");
+        assertThatThrownBy(() -> parse("{\"kind\":\"Table\",\"columnDefinitions\":[{\"name\":\"Name\"}],\"rows\":["
+                + row("\"a\"") + "]}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a Node column");
+        assertThatThrownBy(() -> parse("{\"kind\":\"Table\"," + COLUMNS + ",\"rows\":[{\"cells\":[\"web-1\"]}]}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a Node cell");
+        assertThatThrownBy(() -> parse("{\"kind\":\"Table\"," + COLUMNS + ",\"rows\":[{\"cells\":[\"w\",\"R\",7]}]}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Node cell is");
+        assertThatThrownBy(() -> parse("{\"kind\":\"PodList\"," + COLUMNS + ",\"rows\":[]}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parse("{\"kind\":\"Table\",\"items\":[]}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parse("{\"kind\":\"Status\",\"status\":\"Failure\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kind Status");
     }
 }
