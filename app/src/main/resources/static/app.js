@@ -19,6 +19,25 @@
     return td;
   }
 
+  const SUFFIX = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12,
+    Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+
+  // A Kubernetes quantity ("250m", "16597216Ki", "1.5") as a number, or null when unreadable.
+  function quantity(q) {
+    const m = /^([0-9.]+)(n|u|m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(q || "");
+    return m ? parseFloat(m[1]) * SUFFIX[m[2] || ""] : null;
+  }
+
+  function cores(q) {
+    const v = quantity(q);
+    return v === null ? q : (v < 10 ? v.toFixed(2) : v.toFixed(1));
+  }
+
+  function gib(q) {
+    const v = quantity(q);
+    return v === null ? q : (v / 1024 ** 3).toFixed(1) + " GiB";
+  }
+
   function render() {
     tbody.replaceChildren();
     if (!last) return;
@@ -41,10 +60,10 @@
         cell(n.roles.join(",") || "<none>", "muted"),
         cell(n.version),
         cell(n.internal_ip),
-        cell(n.capacity.cpu, "num"),
-        cell(n.capacity.memory, "num"),
-        cell(n.usage ? n.usage.cpu : "–", "num"),
-        cell(n.usage ? n.usage.memory : "–", "num"),
+        cell(cores(n.capacity.cpu), "num"),
+        cell(gib(n.capacity.memory), "num"),
+        cell(n.usage ? cores(n.usage.cpu) : "–", "num"),
+        cell(n.usage ? gib(n.usage.memory) : "–", "num"),
         cell(n.pod_count === null ? "loading…" : n.pod_count, n.pod_count === null ? "num muted" : "num"),
         cell(n.age));
       tbody.append(tr);
