@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -22,8 +26,15 @@ import org.springframework.data.redis.core.script.RedisScript;
  * are one {@code HGETALL}; writes one Lua script on one key, so they are atomic and Redis
  * Cluster-safe. Every Redis failure becomes a {@link StoreUnavailableException}; the command timeout
  * of the template's connection factory bounds each call.
+ *
+ * <p>A hash that cannot be read as a snapshot (a count or meta field that is not a number, a
+ * negative count, a missing limit), e.g. after a hand edit, is not trusted in part: it reads as
+ * absent, so the cluster is {@code loading} and the next refresh replaces the whole hash. It is
+ * logged at warn once per cluster and stored generation.
  */
 public final class RedisPodCountStore implements PodCountStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisPodCountStore.class);
 
     static final String FETCHED_AT = "@fetched_at";
     static final String FRESH_UNTIL = "@fresh_until";
@@ -42,10 +53,11 @@ public final class RedisPodCountStore implements PodCountStore {
      */
     private static final RedisScript<List> WRITE = new DefaultRedisScript<>("""
             local stored = redis.call('HMGET', KEYS[1], '@fetched_at', '@complete', '@stale_until', '@generation')
-            local generation = tonumber(stored[4]) or 0
+            local generation = math.floor(tonumber(stored[4]) or 0)
             local fetched_at = tonumber(ARGV[1])
-            if stored[1] then
-              if fetched_at < tonumber(stored[1]) then
+            local stored_at = tonumber(stored[1])
+            if stored_at then
+              if fetched_at < stored_at then
                 return {0, generation}
               end
               if ARGV[2] == '0' and stored[2] == '1' and fetched_at <= (tonumber(stored[3]) or 0) then
@@ -76,6 +88,7 @@ public final class RedisPodCountStore implements PodCountStore {
 
     private final StringRedisTemplate redis;
     private final String retentionMillis;
+    private final ConcurrentMap<String, String> malformedGenerationWarned = new ConcurrentHashMap<>();
 
     /**
      * @param redis a template on the Lettuce connection factory (its command timeout bounds every
@@ -103,7 +116,21 @@ public final class RedisPodCountStore implements PodCountStore {
         if (hash == null || hash.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(hash));
+        try {
+            return Optional.of(parse(hash));
+        } catch (MalformedHashException e) {
+            reportMalformed(cluster, String.valueOf(hash.get(GENERATION)), e);
+            return Optional.empty();
+        }
+    }
+
+    private void reportMalformed(String cluster, String generation, MalformedHashException e) {
+        if (!generation.equals(malformedGenerationWarned.put(cluster, generation))) {
+            log.warn("Pod counts of {} in {} are malformed ({}), generation {}: read as absent until a refresh "
+                    + "replaces them", cluster, key(cluster), e.getMessage(), generation);
+        } else {
+            log.debug("Pod counts of {} still malformed ({})", cluster, e.getMessage());
+        }
     }
 
     @Override
@@ -155,6 +182,7 @@ public final class RedisPodCountStore implements PodCountStore {
         }
     }
 
+    /** The snapshot the hash holds; {@link MalformedHashException} when a field cannot be read. */
     static PodCountSnapshot parse(Map<Object, Object> hash) {
         Map<String, Integer> counts = new HashMap<>();
         Map<String, String> meta = new HashMap<>();
@@ -163,29 +191,63 @@ public final class RedisPodCountStore implements PodCountStore {
             if (name.startsWith("@")) {
                 meta.put(name, value.toString());
             } else {
-                counts.put(name, Integer.valueOf(value.toString()));
+                long count = number(name, value.toString());
+                if (count > Integer.MAX_VALUE) {
+                    throw new MalformedHashException("field " + name + " is not a pod count: " + abbreviate(value));
+                }
+                counts.put(name, (int) count);
             }
         });
+        Instant fetchedAt = instant(meta, FETCHED_AT);
+        Instant freshUntil = instant(meta, FRESH_UNTIL);
+        Instant staleUntil = instant(meta, STALE_UNTIL);
+        if (fetchedAt != null && (freshUntil == null || staleUntil == null)) {
+            throw new MalformedHashException("counts without " + (freshUntil == null ? FRESH_UNTIL : STALE_UNTIL));
+        }
         return new PodCountSnapshot(
                 counts,
-                instant(meta.get(FETCHED_AT)),
-                instant(meta.get(FRESH_UNTIL)),
-                instant(meta.get(STALE_UNTIL)),
-                instant(meta.get(NEXT_ATTEMPT)),
+                fetchedAt,
+                freshUntil,
+                staleUntil,
+                instant(meta, NEXT_ATTEMPT),
                 "1".equals(meta.get(COMPLETE)),
                 meta.get(SOURCE),
-                (int) number(meta.get(PAGES)),
-                number(meta.get(PODS)),
-                number(meta.get(GENERATION)),
-                (int) number(meta.get(FAILURES)));
+                (int) Math.min(Integer.MAX_VALUE, number(meta, PAGES)),
+                number(meta, PODS),
+                number(meta, GENERATION),
+                (int) Math.min(Integer.MAX_VALUE, number(meta, FAILURES)));
     }
 
-    private static Instant instant(String millis) {
-        return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+    private static Instant instant(Map<String, String> meta, String field) {
+        String millis = meta.get(field);
+        return millis == null ? null : Instant.ofEpochMilli(number(field, millis));
     }
 
-    private static long number(String value) {
-        return value == null ? 0 : Long.parseLong(value);
+    private static long number(Map<String, String> meta, String field) {
+        String value = meta.get(field);
+        return value == null ? 0 : number(field, value);
+    }
+
+    private static long number(String field, String value) {
+        long number;
+        try {
+            number = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw notANumber(field, value);
+        }
+        if (number < 0) {
+            throw notANumber(field, value);
+        }
+        return number;
+    }
+
+    private static MalformedHashException notANumber(String field, String value) {
+        return new MalformedHashException("field " + field + " is not a non-negative number: " + abbreviate(value));
+    }
+
+    private static String abbreviate(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= 40 ? "'" + text + "'" : "'" + text.substring(0, 40) + "...'";
     }
 
     private static String millis(Instant instant) {
@@ -200,5 +262,13 @@ public final class RedisPodCountStore implements PodCountStore {
     private static StoreUnavailableException unavailable(String operation, String cluster, DataAccessException e) {
         return new StoreUnavailableException(
                 "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMostSpecificCause().getMessage(), e);
+    }
+
+    /** A hash that does not hold a readable snapshot. */
+    static final class MalformedHashException extends RuntimeException {
+
+        MalformedHashException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

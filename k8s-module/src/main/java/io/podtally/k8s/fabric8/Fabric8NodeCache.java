@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * the sync deadline, or the watch has been lost for as long, the cache reports
  * {@link InformerState#DEGRADED} with the reason, and goes back to {@link InformerState#SYNCED}
  * when the API server answers again.
+ *
+ * <p>The informer lists nodes in pages of {@value #LIST_PAGE_SIZE}: fabric8 deserializes each list
+ * response on the HTTP client's event loop, which the cluster's pod counter shares, so one
+ * unpaged list of thousands of nodes would stall pod pages for as long; a page bounds that stall,
+ * and spares the API server one huge response.
  */
 public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
@@ -33,6 +38,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+    static final long LIST_PAGE_SIZE = 500;
 
     private final String cluster;
     private final KubernetesClient client;
@@ -141,7 +147,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         }
         SharedIndexInformer<Node> created;
         try {
-            created = client.nodes().runnableInformer(0);
+            created = client.nodes().withLimit(LIST_PAGE_SIZE).runnableInformer(0);
             created.itemStore(store);
             created.removeNamespaceIndex();
             created.exceptionHandler(this::onInformerFailure);

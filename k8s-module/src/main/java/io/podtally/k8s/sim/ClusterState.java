@@ -19,8 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The objects of a simulated cluster, their resource versions, the recent change events and the
- * open watches. All access is synchronized on the instance; watch events are pushed while the
- * lock is held, so a watch never misses or reorders a change.
+ * open watches. All access is synchronized on the instance; watch events are handed to the sinks
+ * while the lock is held, so a watch never misses or reorders a change, and the sinks only queue
+ * them, so a change never waits for a client.
  */
 final class ClusterState {
 
@@ -31,7 +32,10 @@ final class ClusterState {
         NODES, PODS
     }
 
-    /** Where watch events go. Implementations must not block. */
+    /**
+     * Where watch events go, called with the state's lock held. Implementations must not block:
+     * they keep the order of the events and write them later, outside the lock.
+     */
     interface WatchSink {
         void send(String text);
 

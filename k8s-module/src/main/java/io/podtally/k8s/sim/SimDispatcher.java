@@ -328,13 +328,20 @@ final class SimDispatcher extends Dispatcher {
         return new MockResponse().withWebSocketUpgrade(new WatchListener(kind, since, selector, namespace));
     }
 
+    /**
+     * A watch over a WebSocket. Writing to the mock server's WebSocket from outside its event loop
+     * waits for that loop, which may itself be waiting for the cluster state's lock to serve a
+     * list page; so events go through an ordered outbox and are written outside the lock.
+     */
     private final class WatchListener extends WebSocketListener implements ClusterState.WatchSink {
 
         private final ClusterState.Kind kind;
         private final Long since;
         private final FieldSelector selector;
         private final String namespace;
+        private final OrderedOutbox outbox = new OrderedOutbox();
         private volatile WebSocket socket;
+        private volatile boolean closed;
 
         WatchListener(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace) {
             this.kind = kind;
@@ -351,28 +358,47 @@ final class SimDispatcher extends Dispatcher {
 
         @Override
         public void onClosing(WebSocket webSocket, int code, String reason) {
-            state.closeWatch(this);
+            ended();
         }
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
-            state.closeWatch(this);
+            ended();
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            ended();
+        }
+
+        private void ended() {
+            closed = true;
             state.closeWatch(this);
         }
 
         @Override
         public void send(String text) {
-            socket.send(text);
+            outbox.submit(() -> write(text));
+        }
+
+        private void write(String text) {
+            if (closed) {
+                return;
+            }
+            if (!socket.send(text)) {
+                log.debug("{} watch event not written; closing the watch so that the client lists again", kind);
+                ended();
+                socket.close(1011, "watch event not written");
+            }
         }
 
         @Override
         public void close(int code, String reason) {
             state.closeWatch(this);
-            socket.close(code, reason);
+            outbox.submit(() -> {
+                closed = true;
+                socket.close(code, reason);
+            });
         }
     }
 

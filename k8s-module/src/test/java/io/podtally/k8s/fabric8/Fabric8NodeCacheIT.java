@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podtally.k8s.NodeCache.InformerState;
 import io.podtally.k8s.NodeView;
+import io.podtally.k8s.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,6 +119,26 @@ class Fabric8NodeCacheIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> cache.get("node-b").isEmpty());
         assertThat(cache.list()).extracting(NodeView::name).containsExactly("node-a", "node-c");
         assertThat(cache.state()).isEqualTo(InformerState.SYNCED);
+    }
+
+    @Test
+    @DisplayName("lists nodes in pages of 500: syncs all 1,200 nodes of a cluster in 3 pages, then follows changes")
+    void pagedInitialList() {
+        SimulatedCluster sim = closeLater(SimulatedCluster.builder().nodes(1200).activePods(0).start());
+        Fabric8NodeCache cache = cache(io.fabric8.kubernetes.client.Config.fromKubeconfig(sim.kubeconfigYaml("sim")),
+                Duration.ofSeconds(10));
+
+        cache.start();
+
+        assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
+        assertThat(cache.list()).extracting(NodeView::name).containsExactlyInAnyOrderElementsOf(sim.nodeNames());
+        assertThat(sim.requestCounts().nodeLists()).isEqualTo(3);
+
+        String name = sim.nodeNames().get(1100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.openNodeWatches() == 1);
+        sim.setNodeReady(name, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !cache.get(name).orElseThrow().ready());
+        assertThat(cache.list()).hasSize(1200);
     }
 
     @Test
