@@ -251,6 +251,9 @@ public final class Fabric8PodCounter implements PodCounter {
             Thread.currentThread().interrupt();
             return new Outcome.Failed("interrupted");
         } catch (ExecutionException e) {
+            if (isTimeout(e.getCause())) {
+                return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+            }
             return new Outcome.Failed(describe(e.getCause()));
         }
         AsyncBody body = response.body();
@@ -293,6 +296,16 @@ public final class Fabric8PodCounter implements PodCounter {
         } finally {
             stream.close();
         }
+    }
+
+    /** Whether the HTTP client's own request timeout, which races the page timeout above, ended the call. */
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Outcome failure(HttpResponse<AsyncBody> response, byte[] errorBody) {
