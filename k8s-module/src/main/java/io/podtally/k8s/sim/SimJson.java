@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -68,9 +69,15 @@ final class SimJson {
     // ---------------------------------------------------------------- lists
 
     static byte[] podList(List<SimPod> items, long resourceVersion, String continueToken, Long remainingItemCount) {
-        return write(items.size() * 4600 + 256, g -> {
+        return list("PodList", items, 4600, resourceVersion, continueToken, remainingItemCount,
+                (g, pod) -> pod(g, pod, false));
+    }
+
+    private static <T> byte[] list(String kind, Collection<T> items, int bytesPerItem, long resourceVersion,
+            String continueToken, Long remainingItemCount, BiConsumer<JsonGenerator, T> item) {
+        return write(items.size() * bytesPerItem + 256, g -> {
             g.writeStartObject();
-            g.writeStringProperty("kind", "PodList");
+            g.writeStringProperty("kind", kind);
             g.writeStringProperty("apiVersion", "v1");
             g.writeObjectPropertyStart("metadata");
             g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
@@ -82,8 +89,8 @@ final class SimJson {
             }
             g.writeEndObject();
             g.writeArrayPropertyStart("items");
-            for (SimPod pod : items) {
-                pod(g, pod, false);
+            for (T each : items) {
+                item.accept(g, each);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -260,26 +267,8 @@ final class SimJson {
 
     static byte[] nodeList(Collection<SimNode> items, long resourceVersion, String continueToken,
             Long remainingItemCount) {
-        return write(items.size() * 9000 + 256, g -> {
-            g.writeStartObject();
-            g.writeStringProperty("kind", "NodeList");
-            g.writeStringProperty("apiVersion", "v1");
-            g.writeObjectPropertyStart("metadata");
-            g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
-            if (continueToken != null) {
-                g.writeStringProperty("continue", continueToken);
-            }
-            if (remainingItemCount != null) {
-                g.writeNumberProperty("remainingItemCount", remainingItemCount.longValue());
-            }
-            g.writeEndObject();
-            g.writeArrayPropertyStart("items");
-            for (SimNode node : items) {
-                node(g, node, false);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return list("NodeList", items, 9000, resourceVersion, continueToken, remainingItemCount,
+                (g, node) -> node(g, node, false));
     }
 
     static byte[] node(SimNode node) {
