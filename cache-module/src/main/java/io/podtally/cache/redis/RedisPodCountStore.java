@@ -4,6 +4,7 @@ import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.StoreUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -22,9 +24,14 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The {@link PodCountStore} in Redis: one hash per cluster, {@code podtally:{C}:podcounts}, with a
- * field per node and meta fields starting with {@code @} (layout in {@code docs/cache.md}). Reads
- * are one {@code HGETALL}; writes one Lua script on one key, so they are atomic and Redis
- * Cluster-safe. Every Redis failure becomes a {@link StoreUnavailableException}; the command timeout
+ * field per node and meta fields starting with {@code @} (layout in {@code docs/cache.md}). Writes
+ * are one Lua script on one key, so they are atomic and Redis Cluster-safe.
+ *
+ * <p>Reads are one Lua script too, one round trip: the store keeps the last snapshot it parsed per
+ * cluster, and when the hash still has that snapshot's {@code @generation} and {@code @fetched_at}
+ * the script returns only the meta fields (the backoff fields change without a new generation), which
+ * are combined with the kept counts; otherwise it returns the whole hash, which is parsed and kept. A
+ * deleted key reads as absent at once. Every Redis failure becomes a {@link StoreUnavailableException}; the command timeout
  * of the template's connection factory bounds each call.
  *
  * <p>A hash that cannot be read as a snapshot (a count or meta field that is not a number, a
@@ -86,7 +93,53 @@ public final class RedisPodCountStore implements PodCountStore {
             return 1
             """, Long.class);
 
+    private static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, FRESH_UNTIL, STALE_UNTIL,
+            NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES);
+
+    private static final String META_ONLY = "meta";
+
+    /*
+     * ARGV: the kept snapshot's @generation and @fetched_at ('' when none is kept), then the meta
+     * field names, @generation and @fetched_at first. Returns {'meta', field, value, ...} with the
+     * meta fields present when the hash still holds the kept snapshot and every node field is still a
+     * pod count (a hand edit may have broken one), else {'all', field, value, ...} of the whole hash
+     * ({'all'} when there is none).
+     */
+    private static final RedisScript<List> READ = new DefaultRedisScript<>("""
+            if ARGV[1] ~= '' then
+              local names = {unpack(ARGV, 3)}
+              local values = redis.call('HMGET', KEYS[1], unpack(names))
+              local intact = values[1] == ARGV[1] and values[2] == ARGV[2]
+              if intact then
+                local hash = redis.call('HGETALL', KEYS[1])
+                for i = 1, #hash, 2 do
+                  local field, value = hash[i], hash[i + 1]
+                  if string.byte(field, 1) ~= 64 and not (#value <= 10 and string.match(value, '^%d+$')
+                      and tonumber(value) <= 2147483647) then
+                    intact = false
+                    break
+                  end
+                end
+              end
+              if intact then
+                local reply = {'meta'}
+                for i, name in ipairs(names) do
+                  if values[i] then
+                    reply[#reply + 1] = name
+                    reply[#reply + 1] = values[i]
+                  end
+                end
+                return reply
+              end
+            end
+            local reply = redis.call('HGETALL', KEYS[1])
+            table.insert(reply, 1, 'all')
+            return reply
+            """, List.class);
+
     private final StringRedisTemplate redis;
+    private final ConcurrentMap<String, KeptSnapshot> kept = new ConcurrentHashMap<>();
+    private final AtomicLong wholeHashReads = new AtomicLong();
     private final String retentionMillis;
     private final ConcurrentMap<String, String> malformedGenerationWarned = new ConcurrentHashMap<>();
 
@@ -107,21 +160,67 @@ public final class RedisPodCountStore implements PodCountStore {
 
     @Override
     public Optional<PodCountSnapshot> read(String cluster) {
-        Map<Object, Object> hash;
+        KeptSnapshot known = kept.get(cluster);
+        List<Object> args = new ArrayList<>(2 + META_FIELDS.size());
+        args.add(known == null ? "" : known.generation());
+        args.add(known == null ? "" : known.fetchedAt());
+        args.addAll(META_FIELDS);
+        List<?> reply;
         try {
-            hash = redis.opsForHash().entries(key(cluster));
+            reply = redis.execute(READ, List.of(key(cluster)), args.toArray());
         } catch (DataAccessException e) {
             throw unavailable("read", cluster, e);
         }
-        if (hash == null || hash.isEmpty()) {
+        Map<Object, Object> hash = pairs(reply);
+        if (known != null && META_ONLY.equals(text(reply.get(0)))) {
+            try {
+                return Optional.of(known.withMeta(parse(hash)));
+            } catch (MalformedHashException e) {
+                kept.remove(cluster, known);
+                reportMalformed(cluster, String.valueOf(hash.get(GENERATION)), e);
+                return Optional.empty();
+            }
+        }
+        wholeHashReads.incrementAndGet();
+        if (hash.isEmpty()) {
+            kept.remove(cluster);
             return Optional.empty();
         }
         try {
-            return Optional.of(parse(hash));
+            PodCountSnapshot snapshot = parse(hash);
+            Object generation = hash.get(GENERATION);
+            Object fetchedAt = hash.get(FETCHED_AT);
+            if (snapshot.hasCounts() && generation != null && fetchedAt != null) {
+                kept.put(cluster, new KeptSnapshot(generation.toString(), fetchedAt.toString(), snapshot));
+            } else {
+                kept.remove(cluster);
+            }
+            return Optional.of(snapshot);
         } catch (MalformedHashException e) {
+            kept.remove(cluster);
             reportMalformed(cluster, String.valueOf(hash.get(GENERATION)), e);
             return Optional.empty();
         }
+    }
+
+    /** Reads that returned the whole hash rather than the meta fields only. */
+    long wholeHashReads() {
+        return wholeHashReads.get();
+    }
+
+    private static Map<Object, Object> pairs(List<?> reply) {
+        if (reply == null || reply.isEmpty()) {
+            throw new IllegalStateException("The read script returned no reply");
+        }
+        Map<Object, Object> hash = new HashMap<>(reply.size());
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            hash.put(text(reply.get(i)), text(reply.get(i + 1)));
+        }
+        return hash;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     private void reportMalformed(String cluster, String generation, MalformedHashException e) {
@@ -262,6 +361,16 @@ public final class RedisPodCountStore implements PodCountStore {
     private static StoreUnavailableException unavailable(String operation, String cluster, DataAccessException e) {
         return new StoreUnavailableException(
                 "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMostSpecificCause().getMessage(), e);
+    }
+
+    /** The last snapshot parsed for a cluster, with the raw {@code @generation} and {@code @fetched_at} it had. */
+    private record KeptSnapshot(String generation, String fetchedAt, PodCountSnapshot snapshot) {
+
+        PodCountSnapshot withMeta(PodCountSnapshot meta) {
+            return new PodCountSnapshot(snapshot.counts(), meta.fetchedAt(), meta.freshUntil(), meta.staleUntil(),
+                    meta.nextAttempt(), meta.complete(), meta.source(), meta.pages(), meta.pods(), meta.generation(),
+                    meta.failures());
+        }
     }
 
     /** A hash that does not hold a readable snapshot. */
