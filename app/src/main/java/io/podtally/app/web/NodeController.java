@@ -11,15 +11,19 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.Parameters;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,12 +48,15 @@ final class NodeController {
     private final PodCountCache podCounts;
     private final ApiProperties api;
     private final Clock clock;
+    private final RenderedAnswers rendered;
 
-    NodeController(ClusterLookup clusters, PodCountCache podCounts, ApiProperties api, Clock clock) {
+    NodeController(ClusterLookup clusters, PodCountCache podCounts, ApiProperties api, Clock clock,
+            RenderedAnswers rendered) {
         this.clusters = clusters;
         this.podCounts = podCounts;
         this.api = api;
         this.clock = clock;
+        this.rendered = rendered;
     }
 
     @GetMapping
@@ -72,7 +79,9 @@ final class NodeController {
             description = "Filters: status=ready|notready, role, label_key[+label_value], "
                     + "taint_key[+taint_value][+taint_effect]. Optional paging: page, page_size, sort_by "
                     + "(name, status, pod_count, created_at), order (asc, desc). pod_count is null while unknown.")
-    ResponseEntity<Responses.NodeList> list(
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = Responses.NodeList.class)))
+    ResponseEntity<byte[]> list(
             @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName,
             @Parameter(hidden = true) @RequestParam Map<String, String> params,
             WebRequest request) {
@@ -88,26 +97,42 @@ final class NodeController {
         if (request.checkNotModified(etag)) {
             return null;
         }
+        Supplier<Object> body = () -> body(cluster.name(), nodes, view, metrics, query);
+        boolean gzip = RenderedAnswers.acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok()
+                .eTag(etag)
+                .cacheControl(CacheControl.noCache())
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (gzip) {
+            return answer.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(rendered.gzip(etag, body));
+        }
+        return answer.body(rendered.json(etag, body));
+    }
+
+    /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */
+    private Responses.NodeList body(
+            String cluster, NodeCache nodes, PodCountView view, NodeMetricsCache metrics, NodeQuery query) {
         Instant now = clock.instant();
-        List<NodeInfo> matching = nodes.list().stream()
+        List<NodeView> matching = nodes.list().stream()
                 .filter(query::matches)
-                .map(node -> info(node, view, metrics, now))
-                .sorted(query.comparator())
+                .sorted(query.viewComparator(view))
                 .toList();
-        log.debug("nodes cluster={} matching={} podCounts={}", cluster.name(), matching.size(), view.state().label());
-        Responses.NodeList body;
+        log.debug("nodes cluster={} matching={} podCounts={}", cluster, matching.size(), view.state().label());
         if (query.paged()) {
             int total = matching.size();
             int from = (int) Math.min(total, (long) (query.page() - 1) * query.pageSize());
             int to = Math.min(total, from + query.pageSize());
             int totalPages = (total + query.pageSize() - 1) / query.pageSize();
-            body = new Responses.NodeList(200, Responses.SUCCESS, matching.subList(from, to), PodCountsInfo.of(view),
-                    total, query.page(), query.pageSize(), totalPages);
-        } else {
-            body = new Responses.NodeList(200, Responses.SUCCESS, matching, PodCountsInfo.of(view),
-                    null, null, null, null);
+            return new Responses.NodeList(200, Responses.SUCCESS, infos(matching.subList(from, to), view, metrics, now),
+                    PodCountsInfo.of(view), total, query.page(), query.pageSize(), totalPages);
         }
-        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(body);
+        return new Responses.NodeList(200, Responses.SUCCESS, infos(matching, view, metrics, now),
+                PodCountsInfo.of(view), null, null, null, null);
+    }
+
+    private static List<NodeInfo> infos(List<NodeView> nodes, PodCountView view, NodeMetricsCache metrics, Instant now) {
+        return nodes.stream().map(node -> info(node, view, metrics, now)).toList();
     }
 
     @GetMapping("/{name}")

@@ -81,7 +81,7 @@ public record NodeInfo(
     static NodeInfo of(NodeView node, Integer podCount, NodeUsage usage, Instant now) {
         return new NodeInfo(
                 node.name(),
-                node.ready() ? "Ready" : "NotReady",
+                statusOf(node),
                 !node.unschedulable(),
                 node.roles(),
                 age(node.createdAt(), now),
@@ -104,9 +104,20 @@ public record NodeInfo(
                 timestamp(node.createdAt()));
     }
 
+    /** {@code Ready} or {@code NotReady}. */
+    static String statusOf(NodeView node) {
+        return node.ready() ? "Ready" : "NotReady";
+    }
+
     /** An instant as ISO 8601 with second precision, so that the strings sort as the instants do. */
     static String timestamp(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+        Instant second = secondOf(instant);
+        return second == null ? null : second.toString();
+    }
+
+    /** The instant truncated to seconds, as {@link #timestamp} shows it, or {@code null}. */
+    static Instant secondOf(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS);
     }
 
     static String age(Instant createdAt, Instant now) {

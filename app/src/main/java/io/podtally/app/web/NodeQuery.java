@@ -1,6 +1,8 @@
 package io.podtally.app.web;
 
+import io.podtally.cache.PodCountView;
 import io.podtally.k8s.NodeView;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -133,6 +135,24 @@ record NodeQuery(
                     Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
             case CREATED_AT -> Comparator.comparing(NodeInfo::createdAt,
                     Comparator.nullsLast(direction(Comparator.<String>naturalOrder()))).thenComparing(byName);
+        };
+    }
+
+    /**
+     * The order of {@link #comparator()} on the nodes themselves, before they are built into {@link NodeInfo}s: the
+     * pod count is looked up in {@code podCounts}, status and creation time are taken as {@link NodeInfo#of} shows
+     * them.
+     */
+    Comparator<NodeView> viewComparator(PodCountView podCounts) {
+        Comparator<NodeView> byName = Comparator.comparing(NodeView::name);
+        return switch (sortBy) {
+            case NAME -> descending ? byName.reversed() : byName;
+            case STATUS -> Comparator.comparing((NodeView node) -> NodeInfo.statusOf(node),
+                    direction(Comparator.<String>naturalOrder())).thenComparing(byName);
+            case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name()),
+                    Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
+            case CREATED_AT -> Comparator.comparing((NodeView node) -> NodeInfo.secondOf(node.createdAt()),
+                    Comparator.nullsLast(direction(Comparator.<Instant>naturalOrder()))).thenComparing(byName);
         };
     }
 

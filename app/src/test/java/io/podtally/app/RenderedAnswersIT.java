@@ -1,0 +1,148 @@
+package io.podtally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podtally.cache.PodCountCache;
+import io.podtally.k8s.sim.SimulatedCluster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DisplayName("Rendered node-list answers, cached by ETag")
+class RenderedAnswersIT {
+
+    private static final String NODES = "/api/v1/nodes?cluster_name=sim";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static SimulatedCluster sim;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    PodCountCache podCounts;
+
+    ApiClient api;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        sim = SimulatedCluster.builder().nodes(30).activePods(300).seed(11).start();
+        Path kubeconfig = Files.createTempFile("podtally-rendered", ".yaml");
+        Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(Map.of("sim", sim)));
+        registry.add("podtally.clusters.kubeconfig", kubeconfig::toString);
+        registry.add("podtally.demo.enabled", () -> "false");
+        registry.add("podtally.store", () -> "memory");
+    }
+
+    @AfterAll
+    static void stopServers() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void countsFresh() {
+        api = new ApiClient(port);
+        await().atMost(WAIT).until(() -> api.get(NODES).statusCode() == 200
+                && "fresh".equals(api.json(NODES).get("pod_counts").get("state").asString()));
+    }
+
+    @Test
+    @DisplayName("two identical requests get the same bytes, the second from the cache")
+    void identicalRequestsShareBytes() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<byte[]> first = api.getBytes(NODES + "&sort_by=pod_count");
+            double hits = hits();
+            HttpResponse<byte[]> second = api.getBytes(NODES + "&sort_by=pod_count");
+
+            assertThat(second.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+            assertThat(second.body()).isEqualTo(first.body());
+            assertThat(hits()).isGreaterThan(hits);
+        });
+    }
+
+    @Test
+    @DisplayName("a gzip answer is sent compressed once and decodes to the same JSON")
+    void gzipDecodesToSameJson() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<byte[]> plain = api.getBytes(NODES + "&page=2&page_size=7");
+            HttpResponse<byte[]> gzip = api.getBytes(NODES + "&page=2&page_size=7", "Accept-Encoding", "gzip");
+            double hits = hits();
+            HttpResponse<byte[]> gzipAgain = api.getBytes(NODES + "&page=2&page_size=7", "Accept-Encoding", "gzip");
+
+            assertThat(gzip.headers().firstValue("ETag")).isEqualTo(plain.headers().firstValue("ETag"));
+            assertThat(gzip.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(gzip.headers().allValues("Vary")).anyMatch(v -> v.toLowerCase().contains("accept-encoding"));
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(gunzip(gzip.body())).isEqualTo(plain.body());
+            assertThat(gzipAgain.body()).isEqualTo(gzip.body());
+            assertThat(hits()).isGreaterThan(hits);
+        });
+    }
+
+    @Test
+    @DisplayName("a new pod-count generation, a node change or another query give a new answer")
+    void changedInputsGiveNewAnswers() {
+        HttpResponse<byte[]> before = api.getBytes(NODES);
+        String etag = before.headers().firstValue("ETag").orElseThrow();
+
+        assertThat(api.getBytes(NODES + "&role=worker").headers().firstValue("ETag")).isPresent().get()
+                .isNotEqualTo(etag);
+
+        long generation = api.json(NODES).get("pod_counts").get("generation").asLong();
+        podCounts.refresh("sim").join();
+        await().atMost(WAIT).until(() -> api.json(NODES).get("pod_counts").get("generation").asLong() > generation);
+        HttpResponse<byte[]> recounted = api.getBytes(NODES);
+        assertThat(recounted.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+        assertThat(recounted.body()).isNotEqualTo(before.body());
+
+        String added = sim.addNode();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(new String(api.getBytes(NODES).body())).contains(added));
+    }
+
+    @Test
+    @DisplayName("If-None-Match with the ETag of a cached answer still answers 304")
+    void notModified() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<byte[]> first = api.getBytes(NODES, "Accept-Encoding", "gzip");
+            String etag = first.headers().firstValue("ETag").orElseThrow();
+
+            HttpResponse<byte[]> again = api.getBytes(NODES, "Accept-Encoding", "gzip", "If-None-Match", etag);
+
+            assertThat(again.statusCode()).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+        });
+    }
+
+    private double hits() {
+        return meters.get("podtally.api.rendered").tag("result", "hit").counter().count();
+    }
+
+    private static byte[] gunzip(byte[] bytes) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
