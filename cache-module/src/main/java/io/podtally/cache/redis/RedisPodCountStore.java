@@ -111,17 +111,6 @@ public final class RedisPodCountStore implements PodCountStore {
               local values = redis.call('HMGET', KEYS[1], unpack(names))
               local intact = values[1] == ARGV[1] and values[2] == ARGV[2]
               if intact then
-                local hash = redis.call('HGETALL', KEYS[1])
-                for i = 1, #hash, 2 do
-                  local field, value = hash[i], hash[i + 1]
-                  if string.byte(field, 1) ~= 64 and not (#value <= 10 and string.match(value, '^%d+$')
-                      and tonumber(value) <= 2147483647) then
-                    intact = false
-                    break
-                  end
-                end
-              end
-              if intact then
                 local reply = {'meta'}
                 for i, name in ipairs(names) do
                   if values[i] then
