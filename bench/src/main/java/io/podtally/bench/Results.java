@@ -1,0 +1,103 @@
+package io.podtally.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.podtally.bench.load.LatencySummary;
+
+/** Everything one run measured, in the order it was measured. */
+final class Results {
+
+    final List<Cold> cold = Collections.synchronizedList(new ArrayList<>());
+    final List<Load> load = Collections.synchronizedList(new ArrayList<>());
+    final List<ListSequences> listSequences = Collections.synchronizedList(new ArrayList<>());
+    final List<ReplicaCpu> replicaCpu = Collections.synchronizedList(new ArrayList<>());
+    final List<ResponseBytes> responseBytes = Collections.synchronizedList(new ArrayList<>());
+    final List<ClientCost> clientCost = Collections.synchronizedList(new ArrayList<>());
+    final List<HeapHeld> heap = Collections.synchronizedList(new ArrayList<>());
+    final List<Microbenchmark> microbenchmarks = Collections.synchronizedList(new ArrayList<>());
+    final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Cold first responses after a cluster switch (counts invalidated, then one request).
+     *
+     * @param samples time to the last byte of each first response
+     * @param states the {@code pod_counts.state} of each first response
+     * @param nullCounts nodes answered with {@code pod_count: null}, per response
+     * @param zeroCounts nodes answered with {@code pod_count: 0}, per response
+     * @param nodes nodes in each response
+     */
+    record Cold(Design design, int replicas, String cluster, List<Duration> samples, List<String> states,
+            List<Integer> nullCounts, List<Integer> zeroCounts, List<Integer> nodes) {
+    }
+
+    /**
+     * One load run.
+     *
+     * @param scenario what was asked for, e.g. {@code incident} or {@code large page_size=100}
+     * @param kind {@code fixed} (open loop at {@code rate}) or {@code saturation} (closed loop)
+     * @param rate requests per second over all replicas (fixed) or concurrent clients (saturation)
+     */
+    record Load(Design design, int replicas, String scenario, String kind, double rate, Duration timeout,
+            LatencySummary summary) {
+    }
+
+    /** Pod LIST sequences the API server received during a steady window. */
+    record ListSequences(Design design, int replicas, String cluster, Duration window, long sequences, long pages,
+            Duration freshFor, long requests) {
+
+        /** Sequences per 10 minutes at the production freshness (5 min), scaled from the shortened window. */
+        double per10MinutesScaled() {
+            double windowSeconds = window.toMillis() / 1000.0;
+            return sequences * (600.0 / windowSeconds) * (freshFor.toMillis() / 300_000.0);
+        }
+
+        /** Sequences per 10 minutes at the shortened freshness, as run. */
+        double per10MinutesRaw() {
+            return sequences * 600.0 / (window.toMillis() / 1000.0);
+        }
+    }
+
+    /** CPU time used by the replicas of one deployment during its steady window. */
+    record ReplicaCpu(Design design, int replicas, Duration window, Duration cpu) {
+    }
+
+    /** Bytes of one node-list response. */
+    record ResponseBytes(String cluster, String query, int nodes, long identityBytes, long gzipBytes,
+            String contentEncoding) {
+    }
+
+    /**
+     * Client cost of one pod count during a refresh.
+     *
+     * @param approach {@code podtally counter} or {@code full Pod objects}
+     * @param pods pods listed
+     * @param pages pages listed
+     * @param cpu CPU time of the client's threads
+     * @param allocatedBytes bytes allocated by the client's threads
+     * @param wallMillis how long the count took
+     * @param threads which threads were counted as the client's
+     */
+    record ClientCost(String cluster, String approach, long pods, int pages, Duration cpu, long allocatedBytes,
+            long wallMillis, String threads) {
+
+        double cpuMicrosPerPod() {
+            return pods == 0 ? 0 : cpu.toNanos() / 1000.0 / pods;
+        }
+
+        double bytesPerPod() {
+            return pods == 0 ? 0 : (double) allocatedBytes / pods;
+        }
+    }
+
+    /** Heap a replica holds for one cluster. */
+    record HeapHeld(String cluster, String what, long bytes, String method) {
+    }
+
+    /** One JMH result. */
+    record Microbenchmark(String benchmark, String params, double score, double error, String unit,
+            double allocBytesPerOp) {
+    }
+}
