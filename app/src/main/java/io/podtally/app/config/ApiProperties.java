@@ -1,0 +1,28 @@
+package io.podtally.app.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the HTTP API answers.
+ *
+ * @param syncWait how long a request for a cluster whose node informer has not synced yet waits before it answers
+ *     503
+ * @param retryAfter the {@code Retry-After} sent with that 503
+ * @param maxPageSize the largest {@code page_size} accepted
+ */
+@ConfigurationProperties("podtally.api")
+public record ApiProperties(
+        @DefaultValue("2s") Duration syncWait,
+        @DefaultValue("5s") Duration retryAfter,
+        @DefaultValue("5000") int maxPageSize) {
+
+    public ApiProperties {
+        if (syncWait == null || syncWait.isNegative()) {
+            throw new IllegalArgumentException("podtally.api.sync-wait must not be negative, was " + syncWait);
+        }
+        Settings.requirePositive("podtally.api.retry-after", retryAfter);
+        Settings.requireRange("podtally.api.max-page-size", maxPageSize, 1, 100_000);
+    }
+}

@@ -1,0 +1,28 @@
+package io.podtally.app.config;
+
+import io.podtally.cache.PodCountSource;
+import io.podtally.cache.SourceCounts;
+import io.podtally.k8s.ClusterRegistry;
+import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.PodCountResult;
+
+/** Feeds the pod-count cache from the clusters' paginated pod counters. */
+final class ClusterPodCountSource implements PodCountSource {
+
+    static final String SOURCE = "paginated";
+
+    private final ClusterRegistry registry;
+
+    ClusterPodCountSource(ClusterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public SourceCounts count(String cluster) {
+        KubernetesCluster target = registry.find(cluster)
+                .orElseThrow(() -> new IllegalArgumentException("cluster " + cluster + " is not configured"));
+        PodCountResult result = target.podCounter().count();
+        return new SourceCounts(result.countsByNode(), result.complete(), result.pages(), result.pods(), SOURCE,
+                result.failure());
+    }
+}

@@ -1,0 +1,64 @@
+package io.podtally.app.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How pod counts are kept fresh and how the paginated pod LIST runs.
+ *
+ * @param freshFor counts younger than this are served as they are
+ * @param staleFor counts younger than this (and at least {@code fresh-for} old) are served and refreshed in the
+ *     background; older counts are served flagged {@code expired} and refreshed
+ * @param retention how long Redis keeps a cluster's counts after the last write (clusters that are gone)
+ * @param pageSize pods per page of the LIST ({@code limit})
+ * @param pageTimeout how long one page may take before the count ends partial
+ * @param maxPages the most pages listed before the count ends partial ({@code max-pages} x {@code page-size} pods)
+ * @param refreshDeadline how long a whole refresh may take
+ * @param maxRestarts how many times a {@code 410 Expired} restarts the LIST
+ * @param maxRetryAfter the longest {@code Retry-After} honoured per {@code 429}
+ * @param backoffInitial the wait before the first retry after a failed or partial refresh (doubles each time)
+ * @param backoffMax the longest wait between retries after failed or partial refreshes
+ * @param warmUp whether every configured cluster is counted in the background right after start
+ */
+@ConfigurationProperties("podtally.podcounts")
+public record PodCountProperties(
+        @DefaultValue("5m") Duration freshFor,
+        @DefaultValue("10m") Duration staleFor,
+        @DefaultValue("24h") Duration retention,
+        @DefaultValue("1000") int pageSize,
+        @DefaultValue("60s") Duration pageTimeout,
+        @DefaultValue("500") int maxPages,
+        @DefaultValue("10m") Duration refreshDeadline,
+        @DefaultValue("3") int maxRestarts,
+        @DefaultValue("30s") Duration maxRetryAfter,
+        @DefaultValue("30s") Duration backoffInitial,
+        @DefaultValue("5m") Duration backoffMax,
+        @DefaultValue("true") boolean warmUp) {
+
+    public PodCountProperties {
+        Settings.requirePositive("podtally.podcounts.fresh-for", freshFor);
+        Settings.requirePositive("podtally.podcounts.stale-for", staleFor);
+        Settings.requirePositive("podtally.podcounts.retention", retention);
+        Settings.requirePositive("podtally.podcounts.page-timeout", pageTimeout);
+        Settings.requirePositive("podtally.podcounts.refresh-deadline", refreshDeadline);
+        Settings.requirePositive("podtally.podcounts.max-retry-after", maxRetryAfter);
+        Settings.requirePositive("podtally.podcounts.backoff-initial", backoffInitial);
+        Settings.requirePositive("podtally.podcounts.backoff-max", backoffMax);
+        Settings.requireRange("podtally.podcounts.page-size", pageSize, 1, 10_000);
+        Settings.requireRange("podtally.podcounts.max-pages", maxPages, 1, 100_000);
+        Settings.requireRange("podtally.podcounts.max-restarts", maxRestarts, 0, 100);
+        if (staleFor.compareTo(freshFor) <= 0) {
+            throw new IllegalArgumentException("podtally.podcounts.stale-for (" + staleFor
+                    + ") must be longer than podtally.podcounts.fresh-for (" + freshFor + ")");
+        }
+        if (retention.compareTo(staleFor) < 0) {
+            throw new IllegalArgumentException("podtally.podcounts.retention (" + retention
+                    + ") must not be shorter than podtally.podcounts.stale-for (" + staleFor + ")");
+        }
+        if (backoffMax.compareTo(backoffInitial) < 0) {
+            throw new IllegalArgumentException("podtally.podcounts.backoff-max (" + backoffMax
+                    + ") must not be shorter than podtally.podcounts.backoff-initial (" + backoffInitial + ")");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.podtally.app.web;
+
+import io.podtally.cache.PodCountCache;
+import io.podtally.k8s.ClusterRegistry;
+import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.NodeCache;
+import io.podtally.k8s.NodeMetricsCache;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The configured clusters and where each stands. */
+@RestController
+@Tag(name = "clusters")
+final class ClusterController {
+
+    private final ClusterRegistry registry;
+    private final PodCountCache podCounts;
+
+    ClusterController(ClusterRegistry registry, PodCountCache podCounts) {
+        this.registry = registry;
+        this.podCounts = podCounts;
+    }
+
+    @GetMapping(path = "/api/v1/clusters", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Every configured cluster with the state of its node informer, metrics and pod counts")
+    ResponseEntity<Responses.Clusters> clusters() {
+        List<Responses.ClusterInfo> data = registry.clusters().stream().map(this::info).toList();
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache())
+                .body(new Responses.Clusters(200, Responses.SUCCESS, data));
+    }
+
+    private Responses.ClusterInfo info(KubernetesCluster cluster) {
+        NodeCache nodes = cluster.nodes();
+        NodeMetricsCache metrics = cluster.metrics();
+        return new Responses.ClusterInfo(
+                cluster.name(),
+                new Responses.Informer(lower(nodes.state()), nodes.synced() ? nodes.list().size() : 0, nodes.lastError()),
+                new Responses.Metrics(lower(metrics.state()),
+                        metrics.fetchedAt() == null ? null : metrics.fetchedAt().toString()),
+                PodCountsInfo.of(podCounts.read(cluster.name())));
+    }
+
+    private static String lower(Enum<?> state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+}

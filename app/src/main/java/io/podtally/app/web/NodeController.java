@@ -1,0 +1,134 @@
+package io.podtally.app.web;
+
+import io.podtally.app.config.ApiProperties;
+import io.podtally.cache.PodCountCache;
+import io.podtally.cache.PodCountView;
+import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.NodeCache;
+import io.podtally.k8s.NodeMetricsCache;
+import io.podtally.k8s.NodeView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.Parameters;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
+
+/**
+ * The node list and single nodes. Nodes come from the cluster's node informer, usage from its metrics cache and pod
+ * counts from the shared cache; nothing here calls the API server or waits for a pod count.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "nodes")
+final class NodeController {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeController.class);
+
+    private final ClusterLookup clusters;
+    private final PodCountCache podCounts;
+    private final ApiProperties api;
+    private final Clock clock;
+
+    NodeController(ClusterLookup clusters, PodCountCache podCounts, ApiProperties api, Clock clock) {
+        this.clusters = clusters;
+        this.podCounts = podCounts;
+        this.api = api;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @Parameters({
+        @Parameter(name = "status", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"ready", "notready"})),
+        @Parameter(name = "role", in = ParameterIn.QUERY, description = "a node-role.kubernetes.io/<role> label"),
+        @Parameter(name = "label_key", in = ParameterIn.QUERY),
+        @Parameter(name = "label_value", in = ParameterIn.QUERY, description = "only with label_key"),
+        @Parameter(name = "taint_key", in = ParameterIn.QUERY),
+        @Parameter(name = "taint_value", in = ParameterIn.QUERY, description = "only with taint_key"),
+        @Parameter(name = "taint_effect", in = ParameterIn.QUERY, description = "only with taint_key",
+                schema = @Schema(allowableValues = {"NoSchedule", "PreferNoSchedule", "NoExecute"})),
+        @Parameter(name = "page", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1")),
+        @Parameter(name = "page_size", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1")),
+        @Parameter(name = "sort_by", in = ParameterIn.QUERY,
+                schema = @Schema(allowableValues = {"name", "status", "pod_count", "created_at"})),
+        @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"asc", "desc"}))
+    })
+    @Operation(summary = "The nodes of a cluster with usage and active pod counts",
+            description = "Filters: status=ready|notready, role, label_key[+label_value], "
+                    + "taint_key[+taint_value][+taint_effect]. Optional paging: page, page_size, sort_by "
+                    + "(name, status, pod_count, created_at), order (asc, desc). pod_count is null while unknown.")
+    ResponseEntity<Responses.NodeList> list(
+            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName,
+            @Parameter(hidden = true) @RequestParam Map<String, String> params,
+            WebRequest request) {
+        KubernetesCluster cluster = clusters.require(clusterName);
+        NodeQuery query = NodeQuery.parse(params, api.maxPageSize());
+        NodeCache nodes = clusters.syncedNodes(cluster);
+        long nodesVersion = nodes.version();
+        PodCountView view = podCounts.read(cluster.name());
+        NodeMetricsCache metrics = cluster.metrics();
+        Instant metricsAt = metrics.fetchedAt();
+        String etag = ETags.weak("nodes", cluster.name(), nodesVersion, view.generation(), view.state(),
+                view.fetchedAt(), metrics.state(), metricsAt, query.canonical());
+        if (request.checkNotModified(etag)) {
+            return null;
+        }
+        Instant now = clock.instant();
+        List<NodeInfo> matching = nodes.list().stream()
+                .filter(query::matches)
+                .map(node -> info(node, view, metrics, now))
+                .sorted(query.comparator())
+                .toList();
+        log.debug("nodes cluster={} matching={} podCounts={}", cluster.name(), matching.size(), view.state().label());
+        Responses.NodeList body;
+        if (query.paged()) {
+            int total = matching.size();
+            int from = (int) Math.min(total, (long) (query.page() - 1) * query.pageSize());
+            int to = Math.min(total, from + query.pageSize());
+            int totalPages = (total + query.pageSize() - 1) / query.pageSize();
+            body = new Responses.NodeList(200, Responses.SUCCESS, matching.subList(from, to), PodCountsInfo.of(view),
+                    total, query.page(), query.pageSize(), totalPages);
+        } else {
+            body = new Responses.NodeList(200, Responses.SUCCESS, matching, PodCountsInfo.of(view),
+                    null, null, null, null);
+        }
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache()).body(body);
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "One node of a cluster with its usage and active pod count")
+    ResponseEntity<Responses.Node> get(
+            @PathVariable String name,
+            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName) {
+        KubernetesCluster cluster = clusters.require(clusterName);
+        if (!KubernetesNames.isDnsSubdomain(name)) {
+            throw ApiException.badRequest("node name must be a DNS subdomain (at most 253 lower-case letters, digits, - .)");
+        }
+        NodeCache nodes = clusters.syncedNodes(cluster);
+        NodeView node = nodes.get(name)
+                .orElseThrow(() -> ApiException.notFound("unknown node " + name + " in cluster " + cluster.name()));
+        PodCountView view = podCounts.read(cluster.name());
+        NodeInfo info = info(node, view, cluster.metrics(), clock.instant());
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache())
+                .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view)));
+    }
+
+    private static NodeInfo info(NodeView node, PodCountView view, NodeMetricsCache metrics, Instant now) {
+        return NodeInfo.of(node, view.countFor(node.name()), metrics.usage(node.name()).orElse(null), now);
+    }
+}

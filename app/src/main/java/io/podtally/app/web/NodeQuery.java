@@ -1,0 +1,182 @@
+package io.podtally.app.web;
+
+import io.podtally.k8s.NodeView;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The filters, sort order and page of one node-list request, validated.
+ *
+ * @param ready {@code true}/{@code false} for {@code status=ready|notready}, {@code null} for any
+ * @param role a role the node must have, or {@code null}
+ * @param labelKey a label the node must carry, or {@code null}
+ * @param labelValue the value that label must have, or {@code null} for any
+ * @param taintKey a taint the node must carry, or {@code null}
+ * @param taintValue the value that taint must have, or {@code null} for any
+ * @param taintEffect the effect that taint must have, or {@code null} for any
+ * @param sortBy the sort key
+ * @param descending whether the order is reversed
+ * @param page the 1-based page, or {@code null} when not paged
+ * @param pageSize nodes per page, or {@code null} when not paged
+ */
+record NodeQuery(
+        Boolean ready,
+        String role,
+        String labelKey,
+        String labelValue,
+        String taintKey,
+        String taintValue,
+        String taintEffect,
+        SortBy sortBy,
+        boolean descending,
+        Integer page,
+        Integer pageSize) {
+
+    static final int DEFAULT_PAGE_SIZE = 100;
+    private static final int MAX_PAGE = 1_000_000;
+    private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+
+    /** The sort keys of {@code sort_by}. */
+    enum SortBy {
+        NAME, STATUS, POD_COUNT, CREATED_AT;
+
+        static SortBy parse(String value) {
+            for (SortBy s : values()) {
+                if (s.name().equalsIgnoreCase(value)) {
+                    return s;
+                }
+            }
+            throw ApiException.badRequest("sort_by must be one of name, status, pod_count, created_at");
+        }
+    }
+
+    /** Parses and validates the request parameters; throws a 400 {@link ApiException} for a bad value. */
+    static NodeQuery parse(Map<String, String> params, int maxPageSize) {
+        String status = params.get("status");
+        Boolean ready = null;
+        if (status != null) {
+            ready = switch (status.toLowerCase(Locale.ROOT)) {
+                case "ready" -> true;
+                case "notready" -> false;
+                default -> throw ApiException.badRequest("status must be ready or notready");
+            };
+        }
+        String role = checked(params, "role", KubernetesNames::isName, "a label name (at most 63 letters, digits, - _ .)");
+        String labelKey = checked(params, "label_key", KubernetesNames::isQualifiedName, "a label key ([prefix/]name)");
+        String labelValue = checked(params, "label_value", KubernetesNames::isLabelValue, "a label value (at most 63 letters, digits, - _ .)");
+        if (labelValue != null && labelKey == null) {
+            throw ApiException.badRequest("label_value needs label_key");
+        }
+        String taintKey = checked(params, "taint_key", KubernetesNames::isQualifiedName, "a taint key ([prefix/]name)");
+        String taintValue = checked(params, "taint_value", KubernetesNames::isLabelValue, "a taint value (at most 63 letters, digits, - _ .)");
+        String taintEffect = params.get("taint_effect");
+        if (taintEffect != null && !TAINT_EFFECTS.contains(taintEffect)) {
+            throw ApiException.badRequest("taint_effect must be one of " + String.join(", ", TAINT_EFFECTS));
+        }
+        if ((taintValue != null || taintEffect != null) && taintKey == null) {
+            throw ApiException.badRequest("taint_value and taint_effect need taint_key");
+        }
+        SortBy sortBy = params.get("sort_by") == null ? SortBy.NAME : SortBy.parse(params.get("sort_by"));
+        String order = params.get("order");
+        if (order != null && !order.equalsIgnoreCase("asc") && !order.equalsIgnoreCase("desc")) {
+            throw ApiException.badRequest("order must be asc or desc");
+        }
+        boolean descending = "desc".equalsIgnoreCase(order);
+        Integer page = integer(params, "page", 1, MAX_PAGE);
+        Integer pageSize = integer(params, "page_size", 1, maxPageSize);
+        if (page != null || pageSize != null) {
+            page = page == null ? 1 : page;
+            pageSize = pageSize == null ? Math.min(DEFAULT_PAGE_SIZE, maxPageSize) : pageSize;
+        }
+        return new NodeQuery(ready, role, labelKey, labelValue, taintKey, taintValue, taintEffect, sortBy, descending,
+                page, pageSize);
+    }
+
+    /** Whether the request asked for a page. */
+    boolean paged() {
+        return page != null;
+    }
+
+    /** Whether {@code node} passes every filter. */
+    boolean matches(NodeView node) {
+        if (ready != null && node.ready() != ready) {
+            return false;
+        }
+        if (role != null && !node.roles().contains(role)) {
+            return false;
+        }
+        if (labelKey != null) {
+            String value = node.labels().get(labelKey);
+            if (value == null || (labelValue != null && !labelValue.equals(value))) {
+                return false;
+            }
+        }
+        if (taintKey != null) {
+            return node.taints().stream().anyMatch(t -> taintKey.equals(t.key())
+                    && (taintValue == null || taintValue.equals(t.value() == null ? "" : t.value()))
+                    && (taintEffect == null || taintEffect.equals(t.effect())));
+        }
+        return true;
+    }
+
+    /** The order of the result: by the sort key, then by name; unknown pod counts come last either way. */
+    Comparator<NodeInfo> comparator() {
+        Comparator<NodeInfo> byName = Comparator.comparing(NodeInfo::name);
+        return switch (sortBy) {
+            case NAME -> descending ? byName.reversed() : byName;
+            case STATUS -> Comparator.comparing(NodeInfo::status, direction(Comparator.<String>naturalOrder()))
+                    .thenComparing(byName);
+            case POD_COUNT -> Comparator.comparing(NodeInfo::podCount,
+                    Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
+            case CREATED_AT -> Comparator.comparing(NodeInfo::createdAt,
+                    Comparator.nullsLast(direction(Comparator.<String>naturalOrder()))).thenComparing(byName);
+        };
+    }
+
+    private <T> Comparator<T> direction(Comparator<T> ascending) {
+        return descending ? ascending.reversed() : ascending;
+    }
+
+    /** The query as a canonical string, part of the ETag. */
+    String canonical() {
+        return String.join("|", String.valueOf(ready), String.valueOf(role), String.valueOf(labelKey),
+                String.valueOf(labelValue), String.valueOf(taintKey), String.valueOf(taintValue),
+                String.valueOf(taintEffect), sortBy.name(), String.valueOf(descending), String.valueOf(page),
+                String.valueOf(pageSize));
+    }
+
+    private static String checked(
+            Map<String, String> params, String name, Predicate<String> valid, String expected) {
+        String value = params.get(name);
+        if (value == null) {
+            return null;
+        }
+        if (!valid.test(value)) {
+            throw ApiException.badRequest(name + " must be " + expected);
+        }
+        return value;
+    }
+
+    private static Integer integer(Map<String, String> params, String name, int min, int max) {
+        String value = params.get(name);
+        if (value == null) {
+            return null;
+        }
+        int parsed;
+        try {
+            if (value.length() > 10) {
+                throw new NumberFormatException(value);
+            }
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer between " + min + " and " + max);
+        }
+        if (parsed < min || parsed > max) {
+            throw ApiException.badRequest(name + " must be an integer between " + min + " and " + max);
+        }
+        return parsed;
+    }
+}

@@ -1,0 +1,76 @@
+package io.podtally.app.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** The bodies of successful answers. Every one starts with {@code code} and {@code message}. */
+final class Responses {
+
+    static final String SUCCESS = "success";
+
+    private Responses() {
+    }
+
+    /** {@code GET /api/v1/nodes}; {@code total} and the paging fields only when a page was asked for. */
+    record NodeList(
+            int code,
+            String message,
+            List<NodeInfo> data,
+            @JsonProperty("pod_counts") PodCountsInfo podCounts,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer total,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("page_size") Integer pageSize,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("total_pages") Integer totalPages) {
+    }
+
+    /** {@code GET /api/v1/nodes/{name}}. */
+    record Node(int code, String message, NodeInfo data, @JsonProperty("pod_counts") PodCountsInfo podCounts) {
+    }
+
+    /** {@code GET /api/v1/pod-counts}. */
+    record PodCounts(int code, String message, PodCountsData data) {
+    }
+
+    /**
+     * A cluster's pod counts.
+     *
+     * @param cluster the cluster
+     * @param counts active pods per node with at least one; {@code null} while nothing is known
+     */
+    record PodCountsData(
+            String cluster,
+            String state,
+            @JsonProperty("fetched_at") String fetchedAt,
+            @JsonProperty("age_seconds") Long ageSeconds,
+            Boolean complete,
+            String source,
+            long generation,
+            Map<String, Integer> counts) {
+    }
+
+    /** {@code GET /api/v1/clusters}. */
+    record Clusters(int code, String message, List<ClusterInfo> data) {
+    }
+
+    /** One cluster with the state of its node informer, metrics and pod counts. */
+    record ClusterInfo(
+            String name,
+            Informer informer,
+            Metrics metrics,
+            @JsonProperty("pod_counts") PodCountsInfo podCounts) {
+    }
+
+    /** A node informer's state. */
+    record Informer(String state, @JsonProperty("node_count") int nodeCount, @JsonProperty("last_error") String lastError) {
+    }
+
+    /** The metrics cache's state. */
+    record Metrics(String state, @JsonProperty("fetched_at") String fetchedAt) {
+    }
+
+    /** An accepted admin action. */
+    record AdminAction(int code, String message, String cluster, String action) {
+    }
+}

@@ -1,0 +1,82 @@
+package io.podtally.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class PropertiesValidationTest {
+
+    @Test
+    @DisplayName("pod-count defaults are those of the design")
+    void podCountDefaults() {
+        PodCountProperties props = bind(Map.of(), "podtally.podcounts", PodCountProperties.class);
+
+        assertThat(props.freshFor()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(props.staleFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(props.retention()).isEqualTo(Duration.ofHours(24));
+        assertThat(props.pageSize()).isEqualTo(1000);
+        assertThat(props.pageTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(props.maxPages()).isEqualTo(500);
+        assertThat(props.refreshDeadline()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    @DisplayName("stale-for not longer than fresh-for is refused with a message naming both")
+    void staleMustExceedFresh() {
+        assertThatThrownBy(() -> bind(Map.of("podtally.podcounts.fresh-for", "10m", "podtally.podcounts.stale-for", "5m"),
+                "podtally.podcounts", PodCountProperties.class))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessageContaining("podtally.podcounts.stale-for (PT5M) must be longer than podtally.podcounts.fresh-for (PT10M)");
+    }
+
+    @Test
+    @DisplayName("a page size out of range is refused")
+    void pageSizeRange() {
+        assertThatThrownBy(() -> bind(Map.of("podtally.podcounts.page-size", "0"), "podtally.podcounts",
+                PodCountProperties.class))
+                .rootCause()
+                .hasMessageContaining("podtally.podcounts.page-size must be between 1 and 10000, was 0");
+    }
+
+    @Test
+    @DisplayName("kubeconfig not set is told apart from kubeconfig set to nothing")
+    void kubeconfigUnsetVersusEmpty() {
+        assertThat(bind(Map.of(), "podtally.clusters", ClusterProperties.class).kubeconfigConfigured()).isFalse();
+        ClusterProperties empty = bind(Map.of("podtally.clusters.kubeconfig", ""), "podtally.clusters",
+                ClusterProperties.class);
+        assertThat(empty.kubeconfigConfigured()).isTrue();
+        assertThat(empty.kubeconfig()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("demo.enabled accepts auto, true and false; presets default to incident and large")
+    void demo() {
+        assertThat(bind(Map.of(), "podtally.demo", DemoProperties.class))
+                .isEqualTo(new DemoProperties(DemoProperties.Enabled.AUTO,
+                        List.of(DemoProperties.Preset.INCIDENT, DemoProperties.Preset.LARGE)));
+        assertThat(bind(Map.of("podtally.demo.enabled", "true"), "podtally.demo", DemoProperties.class).enabled())
+                .isEqualTo(DemoProperties.Enabled.ON);
+        assertThat(bind(Map.of("podtally.demo.enabled", "false"), "podtally.demo", DemoProperties.class).enabled())
+                .isEqualTo(DemoProperties.Enabled.OFF);
+    }
+
+    @Test
+    @DisplayName("the admin token never shows in toString")
+    void tokenHidden() {
+        assertThat(new AdminProperties("s3cret").toString()).doesNotContain("s3cret");
+    }
+
+    private static <T> T bind(Map<String, String> values, String prefix, Class<T> type) {
+        return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate(prefix, Bindable.of(type));
+    }
+}

@@ -1,0 +1,79 @@
+package io.podtally.cache;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The cache's meters; their names and tags are documented in {@code docs/cache.md}. */
+final class CacheMetrics {
+
+    static final String READS = "podtally.podcounts.reads";
+    static final String REFRESH = "podtally.podcounts.refresh";
+    static final String PARTIAL = "podtally.podcounts.partial";
+    static final String LOCK = "podtally.podcounts.lock";
+    static final String STORE_ERRORS = "podtally.podcounts.store.errors";
+    static final String REFRESH_ACTIVE = "podtally.podcounts.refresh.active";
+
+    private final MeterRegistry registry;
+    private final AtomicInteger active = new AtomicInteger();
+
+    CacheMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder(REFRESH_ACTIVE, active, AtomicInteger::get)
+                .description("Refreshes running in this replica")
+                .register(registry);
+    }
+
+    void read(String cluster, FreshnessState state) {
+        Counter.builder(READS)
+                .description("Pod-count reads by freshness state")
+                .tag("cluster", cluster)
+                .tag("state", state.label())
+                .register(registry)
+                .increment();
+    }
+
+    void refresh(String cluster, RefreshOutcome outcome, Duration duration) {
+        Timer.builder(REFRESH)
+                .description("Pod-count refresh attempts by outcome")
+                .tag("cluster", cluster)
+                .tag("outcome", outcome.label())
+                .register(registry)
+                .record(duration);
+        if (outcome == RefreshOutcome.PARTIAL) {
+            Counter.builder(PARTIAL)
+                    .description("Refreshes that delivered partial counts")
+                    .tag("cluster", cluster)
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    void lock(String cluster, boolean acquired) {
+        Counter.builder(LOCK)
+                .description("Attempts to take a cluster's refresh lock")
+                .tag("cluster", cluster)
+                .tag("acquired", Boolean.toString(acquired))
+                .register(registry)
+                .increment();
+    }
+
+    void storeError(String operation) {
+        Counter.builder(STORE_ERRORS)
+                .description("Store operations that failed")
+                .tag("operation", operation)
+                .register(registry)
+                .increment();
+    }
+
+    void refreshStarted() {
+        active.incrementAndGet();
+    }
+
+    void refreshEnded() {
+        active.decrementAndGet();
+    }
+}

@@ -1,0 +1,106 @@
+package io.podtally.cache;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis
+ * store.
+ */
+public final class InMemoryPodCountStore implements PodCountStore {
+
+    private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final PodCountSettings settings;
+    private final Clock clock;
+
+    public InMemoryPodCountStore(PodCountSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Optional<PodCountSnapshot> read(String cluster) {
+        return Optional.ofNullable(live(cluster)).map(Entry::snapshot);
+    }
+
+    @Override
+    public WriteResult write(String cluster, PodCountSnapshot snapshot) {
+        Objects.requireNonNull(snapshot.fetchedAt(), "fetchedAt");
+        WriteResult[] result = new WriteResult[1];
+        entries.compute(cluster, (c, current) -> {
+            Entry stored = current != null && current.expiresAt().isAfter(clock.instant()) ? current : null;
+            long generation = stored == null ? 0 : stored.snapshot().generation();
+            if (stored != null && refused(stored.snapshot(), snapshot)) {
+                result[0] = new WriteResult(false, generation);
+                return stored;
+            }
+            result[0] = new WriteResult(true, generation + 1);
+            return new Entry(withGeneration(snapshot, generation + 1), expiry());
+        });
+        return result[0];
+    }
+
+    @Override
+    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+        entries.compute(cluster, (c, current) -> {
+            Entry stored = current != null && current.expiresAt().isAfter(clock.instant()) ? current : null;
+            if (stored == null) {
+                return new Entry(
+                        new PodCountSnapshot(Map.of(), null, null, null, nextAttempt, false, null, 0, 0, 0, failures),
+                        expiry());
+            }
+            PodCountSnapshot s = stored.snapshot();
+            return new Entry(
+                    new PodCountSnapshot(
+                            s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), nextAttempt, s.complete(),
+                            s.source(), s.pages(), s.pods(), s.generation(), failures),
+                    stored.expiresAt());
+        });
+    }
+
+    @Override
+    public boolean delete(String cluster) {
+        Entry removed = entries.remove(cluster);
+        return removed != null && removed.expiresAt().isAfter(clock.instant());
+    }
+
+    /** The same rules as the Redis write script. */
+    static boolean refused(PodCountSnapshot stored, PodCountSnapshot incoming) {
+        if (!stored.hasCounts()) {
+            return false;
+        }
+        if (incoming.fetchedAt().isBefore(stored.fetchedAt())) {
+            return true;
+        }
+        return stored.complete() && !incoming.complete() && !incoming.fetchedAt().isAfter(stored.staleUntil());
+    }
+
+    private Entry live(String cluster) {
+        Entry entry = entries.get(cluster);
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.expiresAt().isAfter(clock.instant())) {
+            entries.remove(cluster, entry);
+            return null;
+        }
+        return entry;
+    }
+
+    private Instant expiry() {
+        return clock.instant().plus(settings.retention());
+    }
+
+    private static PodCountSnapshot withGeneration(PodCountSnapshot s, long generation) {
+        return new PodCountSnapshot(
+                s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), s.nextAttempt(), s.complete(), s.source(),
+                s.pages(), s.pods(), generation, s.failures());
+    }
+
+    private record Entry(PodCountSnapshot snapshot, Instant expiresAt) {}
+}

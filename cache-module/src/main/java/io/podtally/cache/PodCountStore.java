@@ -1,0 +1,40 @@
+package io.podtally.cache;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where the pod counts of every cluster are kept, shared by all replicas (Redis) or by one
+ * (in memory). Every method throws {@link StoreUnavailableException} when the store cannot be
+ * reached.
+ */
+public interface PodCountStore {
+
+    /** The cluster's snapshot, read in one round trip; empty when nothing is stored. */
+    Optional<PodCountSnapshot> read(String cluster);
+
+    /**
+     * Replaces the cluster's snapshot atomically, unless the stored one is newer ({@code fetchedAt}
+     * after the new one's), or is complete while the new one is partial and not newer than the
+     * stored one's {@code staleUntil}. An accepted write increments the generation and renews the
+     * retention.
+     */
+    WriteResult write(String cluster, PodCountSnapshot snapshot);
+
+    /**
+     * Records a failed or partial refresh: no refresh before {@code nextAttempt}, and the count of
+     * consecutive failures. Leaves the counts as they are.
+     */
+    void setBackoff(String cluster, Instant nextAttempt, int failures);
+
+    /** Deletes the cluster's snapshot; returns whether there was one. */
+    boolean delete(String cluster);
+
+    /**
+     * The answer to a {@link #write}.
+     *
+     * @param accepted whether the snapshot was stored
+     * @param generation the generation now stored (the new one when accepted)
+     */
+    record WriteResult(boolean accepted, long generation) {}
+}

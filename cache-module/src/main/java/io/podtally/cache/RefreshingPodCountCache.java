@@ -1,0 +1,456 @@
+package io.podtally.cache;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pod-count cache of one replica: reads the shared store, tells the freshness state, and starts
+ * at most one background refresh per cluster — one per replica through a local single-flight, one
+ * across replicas through the {@link RefreshLock}.
+ *
+ * <p>Reads never wait for a refresh and never throw for a store failure: when the store cannot be
+ * reached (or failed less than {@link PodCountSettings#circuitOpenFor()} ago) they answer
+ * {@link FreshnessState#UNAVAILABLE} with the counts this replica last read, if any.
+ */
+public final class RefreshingPodCountCache implements PodCountCache, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RefreshingPodCountCache.class);
+
+    private final PodCountSource source;
+    private final PodCountStore store;
+    private final RefreshLock lock;
+    private final PodCountEvents events;
+    private final PodCountSettings settings;
+    private final Clock clock;
+    private final FreshnessPolicy policy;
+    private final CacheMetrics metrics;
+    private final CircuitBreaker breaker;
+    private final ConcurrentMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, PodCountSnapshot> lastKnown = new ConcurrentHashMap<>();
+    private final List<Consumer<PodCountEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor refreshExecutor;
+    private final ScheduledExecutorService warmupScheduler;
+
+    /**
+     * @param source counts the pods of a cluster (called only on refresh threads)
+     * @param store the shared store
+     * @param lock the per-cluster refresh lock
+     * @param events carries change events between replicas; this cache subscribes to it
+     * @param settings freshness, backoff, threads
+     * @param registry where the metrics go
+     * @param clock the time of freshness decisions and of {@code fetchedAt}
+     */
+    public RefreshingPodCountCache(
+            PodCountSource source,
+            PodCountStore store,
+            RefreshLock lock,
+            PodCountEvents events,
+            PodCountSettings settings,
+            MeterRegistry registry,
+            Clock clock) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.store = Objects.requireNonNull(store, "store");
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.events = Objects.requireNonNull(events, "events");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = new FreshnessPolicy(settings, clock);
+        this.metrics = new CacheMetrics(Objects.requireNonNull(registry, "registry"));
+        this.breaker = new CircuitBreaker(settings.circuitOpenFor(), System::nanoTime);
+        this.refreshExecutor = new ThreadPoolExecutor(
+                settings.refreshThreads(),
+                settings.refreshThreads(),
+                30,
+                TimeUnit.SECONDS,
+                settings.refreshQueue() == 0
+                        ? new SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(settings.refreshQueue()),
+                daemonThreads("podtally-refresh-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        this.refreshExecutor.allowCoreThreadTimeOut(true);
+        this.warmupScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("podtally-warmup-"));
+        events.subscribe(this::onEvent);
+    }
+
+    @Override
+    public PodCountView read(String cluster) {
+        Optional<PodCountSnapshot> stored;
+        try {
+            stored = readStore(cluster, "read");
+        } catch (StoreUnavailableException e) {
+            metrics.read(cluster, FreshnessState.UNAVAILABLE);
+            return unavailableView(cluster);
+        }
+        PodCountSnapshot snapshot = stored.orElse(null);
+        if (snapshot != null && snapshot.hasCounts()) {
+            lastKnown.put(cluster, snapshot);
+        } else {
+            lastKnown.remove(cluster);
+        }
+        FreshnessState state = policy.stateOf(snapshot);
+        metrics.read(cluster, state);
+        if (policy.refreshDue(snapshot, state)) {
+            log.debug("Pod counts of {} are {}; starting a refresh", cluster, state.label());
+            trigger(cluster, false);
+        }
+        return view(cluster, state, snapshot);
+    }
+
+    @Override
+    public CompletableFuture<RefreshOutcome> refresh(String cluster) {
+        return trigger(cluster, true);
+    }
+
+    /**
+     * Deletes the cluster's counts and publishes the invalidation.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     */
+    @Override
+    public void invalidate(String cluster) {
+        try {
+            store.delete(cluster);
+            breaker.succeeded();
+        } catch (StoreUnavailableException e) {
+            storeFailed("delete", e);
+            throw e;
+        }
+        lastKnown.remove(cluster);
+        log.info("Pod counts of {} invalidated", cluster);
+        publish(new PodCountEvent(cluster, 0, PodCountEvent.Reason.INVALIDATE));
+    }
+
+    /**
+     * Schedules one refresh per cluster, each after a random delay below
+     * {@link PodCountSettings#warmupSpread()}, skipping clusters whose counts are fresh by then (so
+     * replicas starting together refresh each cluster once).
+     *
+     * @return the outcome per cluster, once every warm-up refresh has ended
+     */
+    public CompletableFuture<Map<String, RefreshOutcome>> warmUp(Collection<String> clusters) {
+        Map<String, CompletableFuture<RefreshOutcome>> outcomes = new LinkedHashMap<>();
+        long spread = settings.warmupSpread().toMillis();
+        for (String cluster : clusters) {
+            CompletableFuture<RefreshOutcome> outcome = new CompletableFuture<>();
+            outcomes.put(cluster, outcome);
+            long delay = spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread);
+            try {
+                warmupScheduler.schedule(() -> warmUpOne(cluster, outcome), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                outcome.complete(RefreshOutcome.SKIPPED_LOCKED);
+            }
+        }
+        log.info("Warming up pod counts of {} clusters within {}", outcomes.size(), settings.warmupSpread());
+        return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    Map<String, RefreshOutcome> result = new LinkedHashMap<>();
+                    outcomes.forEach((cluster, outcome) -> result.put(cluster, outcome.join()));
+                    return result;
+                });
+    }
+
+    /** Registers a listener for the change events of every replica. */
+    public void addListener(Consumer<PodCountEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Refreshes started or queued in this replica and not yet ended. */
+    public int refreshesInFlight() {
+        return inFlight.size();
+    }
+
+    /** Stops the refresh threads (running refreshes are interrupted) and the event subscription. */
+    @Override
+    public void close() {
+        warmupScheduler.shutdownNow();
+        refreshExecutor.shutdownNow();
+        try {
+            if (!refreshExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("Pod-count refreshes still running after shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.close();
+    }
+
+    private void warmUpOne(String cluster, CompletableFuture<RefreshOutcome> outcome) {
+        Optional<PodCountSnapshot> stored;
+        try {
+            stored = readStore(cluster, "read");
+        } catch (StoreUnavailableException e) {
+            outcome.complete(RefreshOutcome.SKIPPED_UNAVAILABLE);
+            return;
+        }
+        if (policy.stateOf(stored.orElse(null)) == FreshnessState.FRESH) {
+            outcome.complete(RefreshOutcome.SKIPPED_FRESH);
+            return;
+        }
+        trigger(cluster, false).whenComplete((result, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(result);
+            }
+        });
+    }
+
+    private CompletableFuture<RefreshOutcome> trigger(String cluster, boolean forced) {
+        InFlight mine = new InFlight(forced, new CompletableFuture<>());
+        InFlight existing = inFlight.putIfAbsent(cluster, mine);
+        if (existing != null) {
+            if (forced && !existing.forced()) {
+                return existing.future().thenCompose(outcome -> skippedByFreshness(outcome)
+                        ? refresh(cluster)
+                        : CompletableFuture.completedFuture(outcome));
+            }
+            return existing.future();
+        }
+        try {
+            refreshExecutor.execute(() -> runRefresh(cluster, mine));
+        } catch (RejectedExecutionException e) {
+            log.warn("No refresh thread free for the pod counts of {}; skipped", cluster);
+            finish(cluster, mine, RefreshOutcome.SKIPPED_LOCKED, null);
+        }
+        return mine.future();
+    }
+
+    private static boolean skippedByFreshness(RefreshOutcome outcome) {
+        return outcome == RefreshOutcome.SKIPPED_FRESH || outcome == RefreshOutcome.SKIPPED_BACKOFF;
+    }
+
+    private void runRefresh(String cluster, InFlight mine) {
+        long started = System.nanoTime();
+        metrics.refreshStarted();
+        RefreshOutcome outcome = null;
+        Throwable failure = null;
+        try {
+            outcome = refreshUnderLock(cluster, mine.forced());
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        } finally {
+            metrics.refreshEnded();
+            if (outcome != null) {
+                metrics.refresh(cluster, outcome, Duration.ofNanos(System.nanoTime() - started));
+            }
+            finish(cluster, mine, outcome, failure);
+        }
+    }
+
+    private void finish(String cluster, InFlight mine, RefreshOutcome outcome, Throwable failure) {
+        inFlight.remove(cluster, mine);
+        if (failure != null) {
+            log.error("Refresh of the pod counts of {} failed unexpectedly", cluster, failure);
+            mine.future().completeExceptionally(failure);
+        } else {
+            mine.future().complete(outcome);
+        }
+    }
+
+    private RefreshOutcome refreshUnderLock(String cluster, boolean forced) {
+        if (!breaker.allows()) {
+            return RefreshOutcome.SKIPPED_UNAVAILABLE;
+        }
+        Optional<RefreshLock.Held> held;
+        try {
+            held = lock.tryLock(cluster);
+        } catch (StoreUnavailableException e) {
+            storeFailed("lock", e);
+            return RefreshOutcome.SKIPPED_UNAVAILABLE;
+        }
+        metrics.lock(cluster, held.isPresent());
+        if (held.isEmpty()) {
+            log.debug("Another replica refreshes the pod counts of {}", cluster);
+            return RefreshOutcome.SKIPPED_LOCKED;
+        }
+        try (RefreshLock.Held ignored = held.get()) {
+            return refreshLocked(cluster, forced);
+        } catch (StoreUnavailableException e) {
+            return RefreshOutcome.SKIPPED_UNAVAILABLE;
+        }
+    }
+
+    private RefreshOutcome refreshLocked(String cluster, boolean forced) {
+        PodCountSnapshot current = readStore(cluster, "read").orElse(null);
+        if (!forced) {
+            if (policy.stateOf(current) == FreshnessState.FRESH) {
+                return RefreshOutcome.SKIPPED_FRESH;
+            }
+            if (policy.inBackoff(current)) {
+                return RefreshOutcome.SKIPPED_BACKOFF;
+            }
+        }
+        int failures = (current == null ? 0 : current.failures()) + 1;
+        Instant fetchedAt = clock.instant();
+        SourceCounts counts;
+        try {
+            counts = source.count(cluster);
+        } catch (RuntimeException e) {
+            Instant next = policy.nextAttemptAfter(failures);
+            log.warn("Counting the pods of {} failed (attempt {}); next attempt at {}: {}",
+                    cluster, failures, next, e.toString());
+            backoff(cluster, next, failures);
+            return RefreshOutcome.FAILED;
+        }
+        if (!counts.complete() && counts.countsByNode().isEmpty() && counts.pods() == 0) {
+            Instant next = policy.nextAttemptAfter(failures);
+            log.warn("Counting the pods of {} delivered nothing (attempt {}); next attempt at {}: {}",
+                    cluster, failures, next, counts.failure());
+            backoff(cluster, next, failures);
+            return RefreshOutcome.FAILED;
+        }
+        if (counts.complete()) {
+            return writeComplete(cluster, PodCountSnapshot.of(counts, fetchedAt, settings, null, 0));
+        }
+        Instant next = policy.nextAttemptAfter(failures);
+        PodCountStore.WriteResult result =
+                write(cluster, PodCountSnapshot.of(counts, fetchedAt, settings, next, failures));
+        if (result.accepted()) {
+            log.warn("Pod counts of {} are partial ({} pods on {} pages: {}); next attempt at {}",
+                    cluster, counts.pods(), counts.pages(), counts.failure(), next);
+            publish(new PodCountEvent(cluster, result.generation(), PodCountEvent.Reason.WRITE));
+        } else {
+            log.warn("Partial pod counts of {} kept out in favour of the complete ones ({}); next attempt at {}",
+                    cluster, counts.failure(), next);
+            backoff(cluster, next, failures);
+        }
+        return RefreshOutcome.PARTIAL;
+    }
+
+    private RefreshOutcome writeComplete(String cluster, PodCountSnapshot snapshot) {
+        PodCountStore.WriteResult result = write(cluster, snapshot);
+        if (!result.accepted()) {
+            log.info("Pod counts of {} not written: newer counts were stored meanwhile", cluster);
+            return RefreshOutcome.SKIPPED_FRESH;
+        }
+        log.debug("Pod counts of {} written: {} pods on {} nodes, generation {}",
+                cluster, snapshot.pods(), snapshot.counts().size(), result.generation());
+        publish(new PodCountEvent(cluster, result.generation(), PodCountEvent.Reason.WRITE));
+        return RefreshOutcome.COMPLETE;
+    }
+
+    private Optional<PodCountSnapshot> readStore(String cluster, String operation) {
+        if (!breaker.allows()) {
+            throw new StoreUnavailableException("pod-count store failed less than "
+                    + settings.circuitOpenFor() + " ago", null);
+        }
+        try {
+            Optional<PodCountSnapshot> snapshot = store.read(cluster);
+            if (breaker.succeeded()) {
+                log.info("Pod-count store reachable again");
+            }
+            return snapshot;
+        } catch (StoreUnavailableException e) {
+            storeFailed(operation, e);
+            throw e;
+        }
+    }
+
+    private PodCountStore.WriteResult write(String cluster, PodCountSnapshot snapshot) {
+        try {
+            return store.write(cluster, snapshot);
+        } catch (StoreUnavailableException e) {
+            storeFailed("write", e);
+            throw e;
+        }
+    }
+
+    private void backoff(String cluster, Instant next, int failures) {
+        try {
+            store.setBackoff(cluster, next, failures);
+        } catch (StoreUnavailableException e) {
+            storeFailed("backoff", e);
+            throw e;
+        }
+    }
+
+    private void publish(PodCountEvent event) {
+        try {
+            events.publish(event);
+        } catch (StoreUnavailableException e) {
+            storeFailed("publish", e);
+            log.warn("Change event for {} not published; replicas see the change on their next read",
+                    event.cluster());
+        }
+    }
+
+    private void storeFailed(String operation, StoreUnavailableException e) {
+        metrics.storeError(operation);
+        if (breaker.failed()) {
+            log.warn("Pod-count store unreachable ({}): serving unavailable for at least {}",
+                    e.getMessage(), settings.circuitOpenFor());
+        } else {
+            log.debug("Pod-count store still unreachable on {}: {}", operation, e.getMessage());
+        }
+    }
+
+    private void onEvent(PodCountEvent event) {
+        if (event.reason() == PodCountEvent.Reason.INVALIDATE) {
+            lastKnown.remove(event.cluster());
+        }
+        Listeners.deliver(listeners, event, log);
+    }
+
+    private PodCountView unavailableView(String cluster) {
+        PodCountSnapshot known = lastKnown.get(cluster);
+        if (known == null) {
+            return new PodCountView(cluster, FreshnessState.UNAVAILABLE, null, null, null, null, null, 0);
+        }
+        return withState(cluster, FreshnessState.UNAVAILABLE, known);
+    }
+
+    private PodCountView view(String cluster, FreshnessState state, PodCountSnapshot snapshot) {
+        if (snapshot == null || !snapshot.hasCounts()) {
+            return new PodCountView(cluster, state, null, null, null, null, null, 0);
+        }
+        return withState(cluster, state, snapshot);
+    }
+
+    private PodCountView withState(String cluster, FreshnessState state, PodCountSnapshot snapshot) {
+        return new PodCountView(
+                cluster,
+                state,
+                snapshot.counts(),
+                snapshot.fetchedAt(),
+                policy.ageOf(snapshot).toSeconds(),
+                snapshot.complete(),
+                snapshot.source(),
+                snapshot.generation());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger next = new AtomicInteger(1);
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + next.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private record InFlight(boolean forced, CompletableFuture<RefreshOutcome> future) {}
+}

@@ -1,0 +1,188 @@
+package io.podtally.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The write rules every {@link PodCountStore} follows; run against each store. */
+public abstract class PodCountStoreContract {
+
+    protected static final PodCountSettings SETTINGS = PodCountSettings.defaults();
+    protected static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
+
+    /** A store without data for {@code cluster}. */
+    protected abstract PodCountStore store();
+
+    /** A cluster name not used by any other test of the class. */
+    protected abstract String cluster();
+
+    protected static PodCountSnapshot complete(Instant fetchedAt, Map<String, Integer> counts) {
+        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, SETTINGS, null, 0);
+    }
+
+    protected static PodCountSnapshot partial(Instant fetchedAt, Map<String, Integer> counts) {
+        return PodCountSnapshot.of(CountingSource.partial(counts), fetchedAt, SETTINGS,
+                fetchedAt.plusSeconds(30), 1);
+    }
+
+    @Test
+    @DisplayName("reads nothing for an unknown cluster")
+    void readsNothing() {
+        assertThat(store().read(cluster())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a write is read back with every field and generation 1")
+    void writesAndReads() {
+        PodCountStore store = store();
+        PodCountStore.WriteResult result = store.write(cluster(), complete(T0, Map.of("node-a", 3, "node-b", 7)));
+
+        assertThat(result).isEqualTo(new PodCountStore.WriteResult(true, 1));
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("node-a", 3, "node-b", 7));
+        assertThat(read.fetchedAt()).isEqualTo(T0);
+        assertThat(read.freshUntil()).isEqualTo(T0.plus(SETTINGS.freshFor()));
+        assertThat(read.staleUntil()).isEqualTo(T0.plus(SETTINGS.staleFor()));
+        assertThat(read.nextAttempt()).isNull();
+        assertThat(read.complete()).isTrue();
+        assertThat(read.source()).isEqualTo("paginated");
+        assertThat(read.pages()).isEqualTo(1);
+        assertThat(read.pods()).isEqualTo(10);
+        assertThat(read.generation()).isEqualTo(1);
+        assertThat(read.failures()).isZero();
+    }
+
+    @Test
+    @DisplayName("a newer write replaces the whole snapshot and increments the generation")
+    void newerReplaces() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3, "node-b", 7)));
+
+        PodCountStore.WriteResult result = store.write(cluster(), complete(T0.plusSeconds(60), Map.of("node-c", 1)));
+
+        assertThat(result).isEqualTo(new PodCountStore.WriteResult(true, 2));
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.counts()).containsExactly(Map.entry("node-c", 1));
+        assertThat(read.fetchedAt()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    @DisplayName("an older write never replaces a newer one")
+    void olderRefused() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0.plusSeconds(60), Map.of("node-a", 3)));
+
+        PodCountStore.WriteResult result = store.write(cluster(), complete(T0, Map.of("node-a", 99)));
+
+        assertThat(result).isEqualTo(new PodCountStore.WriteResult(false, 1));
+        assertThat(store.read(cluster()).orElseThrow().counts()).containsExactly(Map.entry("node-a", 3));
+    }
+
+    @Test
+    @DisplayName("a partial result does not replace a complete one within its staleness limit")
+    void partialRefusedWithinStaleness() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3, "node-b", 7)));
+
+        PodCountStore.WriteResult atLimit =
+                store.write(cluster(), partial(T0.plus(SETTINGS.staleFor()), Map.of("node-a", 4)));
+        PodCountStore.WriteResult soon = store.write(cluster(), partial(T0.plusSeconds(1), Map.of("node-a", 4)));
+
+        assertThat(atLimit.accepted()).isFalse();
+        assertThat(soon.accepted()).isFalse();
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.complete()).isTrue();
+        assertThat(read.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("node-a", 3, "node-b", 7));
+        assertThat(read.generation()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a partial result newer than the complete one's staleness limit replaces it")
+    void partialAcceptedAfterStaleness() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3, "node-b", 7)));
+        Instant later = T0.plus(SETTINGS.staleFor()).plusMillis(1);
+
+        PodCountStore.WriteResult result = store.write(cluster(), partial(later, Map.of("node-a", 4)));
+
+        assertThat(result).isEqualTo(new PodCountStore.WriteResult(true, 2));
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.complete()).isFalse();
+        assertThat(read.counts()).containsExactly(Map.entry("node-a", 4));
+        assertThat(read.nextAttempt()).isEqualTo(later.plusSeconds(30));
+        assertThat(read.failures()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a newer partial result replaces an older partial one, and a complete one replaces both")
+    void partialOverPartial() {
+        PodCountStore store = store();
+        store.write(cluster(), partial(T0, Map.of("node-a", 1)));
+
+        assertThat(store.write(cluster(), partial(T0.plusSeconds(1), Map.of("node-a", 2))).accepted()).isTrue();
+        assertThat(store.write(cluster(), complete(T0.plusSeconds(2), Map.of("node-a", 5))).accepted()).isTrue();
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.complete()).isTrue();
+        assertThat(read.nextAttempt()).isNull();
+        assertThat(read.failures()).isZero();
+        assertThat(read.generation()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a backoff keeps the counts and records the next attempt")
+    void backoffKeepsCounts() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3)));
+
+        store.setBackoff(cluster(), T0.plusSeconds(60), 2);
+
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.counts()).containsExactly(Map.entry("node-a", 3));
+        assertThat(read.complete()).isTrue();
+        assertThat(read.generation()).isEqualTo(1);
+        assertThat(read.nextAttempt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(read.failures()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a backoff without counts is read as a snapshot without counts, and a write replaces it")
+    void backoffWithoutCounts() {
+        PodCountStore store = store();
+        store.setBackoff(cluster(), T0.plusSeconds(30), 1);
+
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.hasCounts()).isFalse();
+        assertThat(read.nextAttempt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(read.failures()).isEqualTo(1);
+
+        assertThat(store.write(cluster(), complete(T0, Map.of("node-a", 1))).accepted()).isTrue();
+        assertThat(store.read(cluster()).orElseThrow().nextAttempt()).isNull();
+    }
+
+    @Test
+    @DisplayName("delete removes the snapshot")
+    void deletes() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3)));
+
+        assertThat(store.delete(cluster())).isTrue();
+        assertThat(store.read(cluster())).isEmpty();
+        assertThat(store.delete(cluster())).isFalse();
+    }
+
+    @Test
+    @DisplayName("snapshots of other clusters are untouched")
+    void clustersApart() {
+        PodCountStore store = store();
+        String other = cluster() + "-other";
+        store.write(other, complete(T0, Map.of("node-z", 9)));
+        store.write(cluster(), complete(T0.plus(Duration.ofMinutes(1)), Map.of("node-a", 3)));
+        store.delete(cluster());
+
+        assertThat(store.read(other).orElseThrow().counts()).containsExactly(Map.entry("node-z", 9));
+    }
+}

@@ -1,0 +1,405 @@
+package io.podtally.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("RefreshingPodCountCache (in memory, controllable clock)")
+class RefreshingPodCountCacheTest {
+
+    private static final Map<String, Integer> COUNTS = Map.of("node-a", 3, "node-b", 7);
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final MutableClock clock = MutableClock.atEpochMillis(1_700_000_000_000L);
+    private final PodCountSettings settings = PodCountSettings.defaults()
+            .withWarmupSpread(Duration.ofMillis(50));
+    private final CountingSource source = new CountingSource(COUNTS);
+    private final SwitchableStore store = new SwitchableStore(new InMemoryPodCountStore(settings, clock));
+    private final InMemoryPodCountEvents events = new InMemoryPodCountEvents();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<PodCountEvent> received = new CopyOnWriteArrayList<>();
+    private RefreshingPodCountCache cache;
+
+    @BeforeEach
+    void setUp() {
+        cache = newCache(settings);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cache.close();
+    }
+
+    private RefreshingPodCountCache newCache(PodCountSettings withSettings) {
+        RefreshingPodCountCache created = new RefreshingPodCountCache(
+                source, store, new LocalRefreshLock(), events, withSettings, registry, clock);
+        created.addListener(received::add);
+        return created;
+    }
+
+    private PodCountView awaitState(String cluster, FreshnessState state) {
+        return await().atMost(WAIT).until(() -> cache.read(cluster), view -> view.state() == state);
+    }
+
+    private void awaitIdle() {
+        await().atMost(WAIT).until(() -> cache.refreshesInFlight() == 0);
+    }
+
+    @Nested
+    @DisplayName("freshness states")
+    class States {
+
+        @Test
+        @DisplayName("loading: a cold read returns no counts (never 0), starts one refresh, then reads fresh")
+        void loadingThenFresh() {
+            PodCountView first = cache.read("c1");
+
+            assertThat(first.state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(first.counts()).isNull();
+            assertThat(first.countFor("node-a")).isNull();
+            assertThat(first.complete()).isNull();
+            PodCountView fresh = awaitState("c1", FreshnessState.FRESH);
+            assertThat(fresh.counts()).isEqualTo(COUNTS);
+            assertThat(fresh.countFor("node-c")).isZero();
+            assertThat(fresh.complete()).isTrue();
+            assertThat(fresh.fetchedAt()).isEqualTo(clock.instant());
+            assertThat(fresh.ageSeconds()).isZero();
+            assertThat(fresh.source()).isEqualTo("paginated");
+            assertThat(fresh.generation()).isEqualTo(1);
+            assertThat(source.calls()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("fresh: reads within fresh-for start no refresh")
+        void freshNoRefresh() {
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+
+            clock.advance(settings.freshFor().minusSeconds(1));
+            PodCountView view = cache.read("c1");
+
+            assertThat(view.state()).isEqualTo(FreshnessState.FRESH);
+            assertThat(view.ageSeconds()).isEqualTo(settings.freshFor().minusSeconds(1).toSeconds());
+            assertThat(cache.refreshesInFlight()).isZero();
+            assertThat(source.calls()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("stale: counts are served and exactly one refresh starts, then fresh again")
+        void staleTriggersOneRefresh() {
+            cache.refresh("c1").join();
+            clock.advance(settings.freshFor());
+            source.hold();
+
+            List<PodCountView> views = IntStream.range(0, 20).mapToObj(i -> cache.read("c1")).toList();
+
+            assertThat(views).allSatisfy(view -> {
+                assertThat(view.state()).isEqualTo(FreshnessState.STALE);
+                assertThat(view.counts()).isEqualTo(COUNTS);
+            });
+            await().atMost(WAIT).until(() -> source.entered() == 2);
+            source.open();
+            PodCountView fresh = awaitState("c1", FreshnessState.FRESH);
+            assertThat(fresh.generation()).isEqualTo(2);
+            assertThat(source.calls()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("expired: the last counts are served flagged expired, and a refresh starts")
+        void expired() {
+            cache.refresh("c1").join();
+            clock.advance(settings.staleFor());
+            source.hold();
+
+            PodCountView view = cache.read("c1");
+
+            assertThat(view.state()).isEqualTo(FreshnessState.EXPIRED);
+            assertThat(view.counts()).isEqualTo(COUNTS);
+            assertThat(view.ageSeconds()).isEqualTo(settings.staleFor().toSeconds());
+            await().atMost(WAIT).until(() -> source.entered() == 2);
+            source.open();
+            awaitState("c1", FreshnessState.FRESH);
+        }
+
+        @Test
+        @DisplayName("partial: counts are lower bounds, whatever the age; the next refresh waits for the backoff")
+        void partialWithBackoff() {
+            source.answering(CountingSource.partial(Map.of("node-a", 2)));
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.PARTIAL);
+
+            PodCountView view = cache.read("c1");
+            assertThat(view.state()).isEqualTo(FreshnessState.PARTIAL);
+            assertThat(view.complete()).isFalse();
+            assertThat(view.countFor("node-a")).isEqualTo(2);
+            assertThat(view.countFor("node-b")).isNull();
+
+            clock.advance(settings.backoffInitial().minusSeconds(1));
+            assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.PARTIAL);
+            assertThat(cache.refreshesInFlight()).isZero();
+            assertThat(source.calls()).isEqualTo(1);
+
+            clock.advance(Duration.ofSeconds(1));
+            cache.read("c1");
+            await().atMost(WAIT).until(() -> source.calls() == 2);
+            awaitIdle();
+            PodCountSnapshot stored = store.read("c1").orElseThrow();
+            assertThat(stored.failures()).isEqualTo(2);
+            assertThat(stored.nextAttempt()).isEqualTo(clock.instant().plus(settings.backoffInitial().multipliedBy(2)));
+
+            source.answering(CountingSource.complete(COUNTS));
+            clock.advance(settings.backoffInitial().multipliedBy(2));
+            cache.read("c1");
+            PodCountView complete = awaitState("c1", FreshnessState.FRESH);
+            assertThat(complete.complete()).isTrue();
+            assertThat(store.read("c1").orElseThrow().nextAttempt()).isNull();
+        }
+
+        @Test
+        @DisplayName("a failed refresh keeps the counts and no read refreshes before the backoff; admin refresh does")
+        void failureKeepsCountsAndBacksOff() {
+            cache.refresh("c1").join();
+            clock.advance(settings.freshFor());
+            source.failing("API server down");
+
+            assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.STALE);
+            await().atMost(WAIT).until(() -> source.entered() == 2);
+            awaitIdle();
+
+            PodCountView view = cache.read("c1");
+            assertThat(view.state()).isEqualTo(FreshnessState.STALE);
+            assertThat(view.counts()).isEqualTo(COUNTS);
+            assertThat(cache.refreshesInFlight()).isZero();
+            assertThat(store.read("c1").orElseThrow().nextAttempt())
+                    .isEqualTo(clock.instant().plus(settings.backoffInitial()));
+
+            source.answering(CountingSource.complete(Map.of("node-a", 4)));
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(cache.read("c1").counts()).containsExactly(Map.entry("node-a", 4));
+        }
+
+        @Test
+        @DisplayName("a source that fails before any count leaves the cluster loading, never 0, and backs off")
+        void failureWhileLoading() {
+            source.failing("forbidden");
+
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.FAILED);
+
+            PodCountView view = cache.read("c1");
+            assertThat(view.state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(view.countFor("node-a")).isNull();
+            assertThat(cache.refreshesInFlight()).isZero();
+            clock.advance(settings.backoffInitial());
+            cache.read("c1");
+            await().atMost(WAIT).until(() -> source.entered() == 2);
+        }
+
+        @Test
+        @DisplayName("unavailable: the last counts read are served flagged, nothing is refreshed, and reads recover")
+        void unavailable() {
+            cache.close();
+            cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
+                    settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 2, 8,
+                    Duration.ofMillis(300)));
+            cache.refresh("c1").join();
+            assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.FRESH);
+            store.down(true);
+            clock.advance(settings.staleFor());
+
+            PodCountView known = cache.read("c1");
+            int callsAfterFailure = store.calls();
+            PodCountView unknown = cache.read("c2");
+
+            assertThat(known.state()).isEqualTo(FreshnessState.UNAVAILABLE);
+            assertThat(known.counts()).isEqualTo(COUNTS);
+            assertThat(unknown.state()).isEqualTo(FreshnessState.UNAVAILABLE);
+            assertThat(unknown.counts()).isNull();
+            assertThat(store.calls()).as("circuit open: the store is not tried again at once")
+                    .isEqualTo(callsAfterFailure);
+            assertThat(cache.refreshesInFlight()).isZero();
+            assertThat(source.calls()).isEqualTo(1);
+
+            store.down(false);
+            awaitState("c1", FreshnessState.FRESH);
+            assertThat(source.calls()).isEqualTo(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("refresh coordination")
+    class Coordination {
+
+        @Test
+        @DisplayName("200 concurrent cold reads start one count")
+        void singleFlight() throws Exception {
+            source.delay(Duration.ofMillis(300));
+            ExecutorService readers = Executors.newFixedThreadPool(16);
+            try {
+                List<CompletableFuture<PodCountView>> reads = IntStream.range(0, 200)
+                        .mapToObj(i -> CompletableFuture.supplyAsync(() -> cache.read("c1"), readers))
+                        .toList();
+                CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            } finally {
+                readers.shutdownNow();
+            }
+
+            awaitState("c1", FreshnessState.FRESH);
+            awaitIdle();
+            assertThat(source.calls()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a forced refresh ignores freshness and backoff")
+        void forcedRefresh() {
+            cache.refresh("c1").join();
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            store.setBackoff("c1", clock.instant().plusSeconds(60), 1);
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(source.calls()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("a refresh waiting for the lock held elsewhere is skipped as locked")
+        void skippedLocked() throws Exception {
+            LocalRefreshLock lock = new LocalRefreshLock();
+            try (RefreshingPodCountCache other = new RefreshingPodCountCache(
+                    source, store, lock, events, settings, registry, clock)) {
+                CompletableFuture<RefreshLock.Held> holder = new CompletableFuture<>();
+                CompletableFuture<Void> release = new CompletableFuture<>();
+                Thread thread = new Thread(() -> {
+                    try (RefreshLock.Held held = lock.tryLock("c1").orElseThrow()) {
+                        holder.complete(held);
+                        release.join();
+                    }
+                });
+                thread.start();
+                holder.get(5, TimeUnit.SECONDS);
+
+                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
+                release.complete(null);
+                thread.join(5_000);
+                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            }
+        }
+
+        @Test
+        @DisplayName("refreshes beyond the bounded queue are skipped, not queued without limit")
+        void boundedExecutor() {
+            cache.close();
+            cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
+                    settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 1, 1,
+                    settings.circuitOpenFor()));
+            source.hold();
+
+            CompletableFuture<RefreshOutcome> running = cache.refresh("c1");
+            await().atMost(WAIT).until(() -> source.entered() == 1);
+            CompletableFuture<RefreshOutcome> queued = cache.refresh("c2");
+            CompletableFuture<RefreshOutcome> rejected = cache.refresh("c3");
+
+            assertThat(rejected).isCompletedWithValue(RefreshOutcome.SKIPPED_LOCKED);
+            source.open();
+            assertThat(running.join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(queued.join()).isEqualTo(RefreshOutcome.COMPLETE);
+            awaitIdle();
+        }
+
+        @Test
+        @DisplayName("warm-up refreshes each cluster once and skips fresh ones")
+        void warmUp() {
+            cache.refresh("c1").join();
+
+            Map<String, RefreshOutcome> outcomes = cache.warmUp(List.of("c1", "c2", "c3")).join();
+
+            assertThat(outcomes).containsExactly(
+                    Map.entry("c1", RefreshOutcome.SKIPPED_FRESH),
+                    Map.entry("c2", RefreshOutcome.COMPLETE),
+                    Map.entry("c3", RefreshOutcome.COMPLETE));
+            assertThat(source.calls()).isEqualTo(3);
+        }
+
+        @Test
+        @DisplayName("an older result than the stored one is not written")
+        void olderNotWritten() {
+            Instant start = clock.instant();
+            source.answer(cluster -> {
+                store.write(cluster, PodCountSnapshot.of(CountingSource.complete(Map.of("node-z", 1)),
+                        start.plusSeconds(1), settings, null, 0));
+                return CountingSource.complete(COUNTS);
+            });
+
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_FRESH);
+            assertThat(store.read("c1").orElseThrow().counts()).containsExactly(Map.entry("node-z", 1));
+        }
+    }
+
+    @Nested
+    @DisplayName("events and invalidation")
+    class Events {
+
+        @Test
+        @DisplayName("each write and each invalidation is published to listeners")
+        void published() {
+            cache.refresh("c1").join();
+            cache.invalidate("c1");
+
+            assertThat(received).containsExactly(
+                    new PodCountEvent("c1", 1, PodCountEvent.Reason.WRITE),
+                    new PodCountEvent("c1", 0, PodCountEvent.Reason.INVALIDATE));
+        }
+
+        @Test
+        @DisplayName("after invalidate the cluster reads loading, and a refresh starts")
+        void invalidateLoads() {
+            cache.refresh("c1").join();
+            source.hold();
+
+            cache.invalidate("c1");
+            PodCountView view = cache.read("c1");
+
+            assertThat(view.state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(view.counts()).isNull();
+            source.open();
+            awaitState("c1", FreshnessState.FRESH);
+        }
+    }
+
+    @Test
+    @DisplayName("metrics: reads by state, refresh outcome and time, partial results, lock, store errors")
+    void metrics() {
+        cache.refresh("c1").join();
+        cache.read("c1");
+        source.answering(CountingSource.partial(Map.of("node-a", 1)));
+        cache.refresh("c2").join();
+        store.down(true);
+        cache.read("c1");
+
+        assertThat(registry.get("podtally.podcounts.reads").tags("cluster", "c1", "state", "fresh").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.reads").tags("cluster", "c1", "state", "unavailable")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c1", "outcome", "complete")
+                .timer().count()).isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c2", "outcome", "partial")
+                .timer().count()).isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.partial").tags("cluster", "c2").counter().count()).isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.lock").tags("cluster", "c1", "acquired", "true")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.store.errors").tags("operation", "read").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("podtally.podcounts.refresh.active").gauge().value()).isZero();
+    }
+}

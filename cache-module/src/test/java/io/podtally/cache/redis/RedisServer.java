@@ -1,0 +1,190 @@
+package io.podtally.cache.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} (from the {@code PATH}) on a free port of 127.0.0.1, without
+ * persistence, for tests.
+ *
+ * <pre>{@code
+ * RedisServer redis = RedisServer.start();
+ * ... RedisConnectionSettings.standalone("127.0.0.1", redis.port()) ...
+ * redis.stop();      // kill -9: clients see the connection drop
+ * redis.restart();   // a new, empty server on the same port
+ * redis.close();
+ * }</pre>
+ *
+ * The process is killed when the JVM exits, should a test forget to stop it. See
+ * {@link RedisServerExtension} for a JUnit 5 extension around it.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+    private final int port;
+    private volatile Process process;
+    private final Thread killer = new Thread(this::kill, "redis-server-killer");
+
+    private RedisServer(int port) {
+        this.port = port;
+        Runtime.getRuntime().addShutdownHook(killer);
+    }
+
+    /** Starts a server on a free port and waits until it answers {@code PING}. */
+    public static RedisServer start() {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RedisServer server = new RedisServer(freePort());
+            try {
+                server.launch();
+                return server;
+            } catch (IllegalStateException e) {
+                last = e;
+                server.close();
+            }
+        }
+        throw last;
+    }
+
+    /** The server's port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Whether the server process is alive. */
+    public boolean running() {
+        Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    /** Kills the server at once (like {@code kill -9}); all data is lost. */
+    public void stop() {
+        kill();
+        log.info("redis-server on port {} killed", port);
+    }
+
+    /** Starts a new, empty server on the same port and waits until it answers {@code PING}. */
+    public void restart() {
+        kill();
+        launch();
+    }
+
+    /**
+     * Runs the real {@code redis-cli} against this server and returns its output.
+     *
+     * @param args the command, e.g. {@code "DEL", "podtally:{c1}:podcounts"}
+     */
+    public String cli(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
+                Integer.toString(port)));
+        command.addAll(List.of(args));
+        try {
+            Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output;
+            try (InputStream in = cli.getInputStream()) {
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            }
+            if (cli.waitFor() != 0) {
+                throw new IllegalStateException("redis-cli " + args[0] + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running redis-cli", e);
+        }
+    }
+
+    /** Kills the server and forgets it. */
+    @Override
+    public void close() {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException e) {
+            log.debug("JVM already shutting down");
+        }
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(
+                            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                            "--save", "", "--appendonly", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server could not be started (is it on the PATH?)", e);
+        }
+        await("redis-server on port " + port)
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("redis-server on port " + port + " exited with "
+                                + process.exitValue());
+                    }
+                    return pings();
+                });
+        log.info("redis-server listening on 127.0.0.1:{}", port);
+    }
+
+    private void kill() {
+        Process current = process;
+        if (current == null) {
+            return;
+        }
+        current.destroyForcibly();
+        try {
+            current.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean pings() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = new byte[5];
+            int read = socket.getInputStream().readNBytes(reply, 0, 5);
+            return read == 5 && "+PONG".equals(new String(reply, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
