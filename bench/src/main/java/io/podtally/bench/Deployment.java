@@ -125,7 +125,7 @@ final class Deployment implements AutoCloseable {
 
     private String countState(Replica replica, String cluster) throws InterruptedException {
         try {
-            NodeListAnswer answer = nodes(replica, cluster, "page_size=1", IDENTITY, Duration.ofSeconds(30));
+            NodeListAnswer answer = nodes(replica, cluster, "page=1&page_size=1", IDENTITY, Duration.ofSeconds(30));
             return answer.status() == 200 ? answer.state() : "http-" + answer.status();
         } catch (IOException e) {
             return "unreachable: " + e.getMessage();
@@ -140,7 +140,7 @@ final class Deployment implements AutoCloseable {
                     if (!replica.alive()) {
                         throw new IOException("replica " + replica.name() + " exited; see its log");
                     }
-                    int status = probe(replica.uri(nodesPath(cluster.name(), "page_size=1")));
+                    int status = probe(replica.uri(nodesPath(cluster.name(), "page=1&page_size=1")));
                     if (status == 200) {
                         break;
                     }

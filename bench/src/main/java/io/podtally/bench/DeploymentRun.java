@@ -17,7 +17,7 @@ final class DeploymentRun {
 
     private static final Logger log = LoggerFactory.getLogger(DeploymentRun.class);
 
-    private static final String PAGE_100 = "page_size=100";
+    private static final String PAGE_100 = "page=1&page_size=100";
     private static final Duration CACHED_TIMEOUT = Duration.ofSeconds(10);
     /** The seed's clients gave up after 30 s. */
     private static final Duration SEED_CLIENT_TIMEOUT = Duration.ofSeconds(30);

@@ -25,6 +25,8 @@ record Environment(Path workDir, Path kubeconfig, int redisPort, String adminTok
     List<String> replicaProperties(Design design, Settings settings) {
         return List.of(
                 "podtally.clusters.kubeconfig=" + kubeconfig,
+                // the seed's original design keeps nothing, so nothing is warmed up at start
+                "podtally.podcounts.warm-up=" + (design != Design.SEED_ORIGINAL),
                 "podtally.clusters.in-cluster=false",
                 "podtally.store=" + design.store(),
                 "spring.data.redis.host=127.0.0.1",
@@ -32,7 +34,7 @@ record Environment(Path workDir, Path kubeconfig, int redisPort, String adminTok
                 "podtally.podcounts.fresh-for=" + seconds(settings.freshFor()),
                 "podtally.podcounts.stale-for=" + seconds(settings.staleFor()),
                 "podtally.admin.token=" + adminToken,
-                "podtally.demo.enabled=false");
+                "podtally.demo.enabled=off");
     }
 
     private static String seconds(Duration duration) {

@@ -117,7 +117,7 @@ final class PerformanceReport {
                     podtally.get().zeroCounts(), yes(ratio >= 50 && loading)));
         }
         warmGoal(incident + " all nodes", Settings.PAGE_RATE, 10);
-        warmGoal(large + " page_size=100", Settings.PAGE_RATE, 10);
+        warmGoal(large + " page=1&page_size=100", Settings.PAGE_RATE, 10);
         warmGoal(large + " all nodes", Settings.FULL_LIST_RATE, 150);
         for (ClusterUnderTest cluster : environment.clusters()) {
             List<Results.ListSequences> own = results.listSequences.stream()
