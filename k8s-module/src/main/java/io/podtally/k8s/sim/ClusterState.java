@@ -1,0 +1,442 @@
+package io.podtally.k8s.sim;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The objects of a simulated cluster, their resource versions, the recent change events and the
+ * open watches. All access is synchronized on the instance; watch events are pushed while the
+ * lock is held, so a watch never misses or reorders a change.
+ */
+final class ClusterState {
+
+    private static final int EVENT_LOG_SIZE = 2000;
+
+    /** The two watchable kinds. */
+    enum Kind {
+        NODES, PODS
+    }
+
+    /** Where watch events go. Implementations must not block. */
+    interface WatchSink {
+        void send(String text);
+
+        void close(int code, String reason);
+    }
+
+    private record Event(long resourceVersion, String type, Object object, Object previous) {
+    }
+
+    private record Watch(Kind kind, WatchSink sink, FieldSelector selector, String namespace) {
+    }
+
+    /**
+     * One page of a list.
+     *
+     * @param items the items of the page
+     * @param resourceVersion the cluster's resource version
+     * @param lastKey the key of the last item, for the continue token
+     * @param remaining matching items after this page
+     */
+    record Page<T>(List<T> items, long resourceVersion, String lastKey, long remaining) {
+    }
+
+    private final long now;
+    private final PodFactory factory;
+    private final TreeMap<String, SimNode> nodes = new TreeMap<>();
+    private final TreeSet<SimPod> pods = new TreeSet<>(SimPod.ORDER);
+    private final Map<Kind, Deque<Event>> events = new HashMap<>();
+    private final Map<Kind, Long> droppedUpTo = new HashMap<>();
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    private long resourceVersion = 1000;
+    private int nodeSerial;
+
+    ClusterState(ClusterSpec spec) {
+        this.now = spec.now().getEpochSecond();
+        this.factory = new PodFactory(spec.seed());
+        for (Kind kind : Kind.values()) {
+            events.put(kind, new ArrayDeque<>());
+            droppedUpTo.put(kind, 0L);
+        }
+        generate(spec);
+    }
+
+    // ------------------------------------------------------------------ generation
+
+    private void generate(ClusterSpec spec) {
+        if (spec.nodes() == 0 && spec.activePods() > 0) {
+            throw new IllegalArgumentException("active pods need at least one node");
+        }
+        SplittableRandom random = factory.random();
+        int controlPlanes = spec.nodes() >= 10 ? 3 : 0;
+        int workers = spec.nodes() - controlPlanes;
+        int maxPods = (int) Math.max(110, spec.nodes() == 0 ? 0 : 3 * spec.activePods() / spec.nodes());
+        List<SimNode> created = new ArrayList<>();
+        for (int i = 1; i <= controlPlanes; i++) {
+            created.add(newNode("control-plane-" + i, true, maxPods, random));
+        }
+        int width = Math.max(4, Integer.toString(workers).length());
+        for (int i = 1; i <= workers; i++) {
+            created.add(newNode("node-" + String.format("%0" + width + "d", i), false, maxPods, random));
+        }
+        nodeSerial = workers;
+        created.forEach(n -> nodes.put(n.name(), n));
+
+        double[] weights = new double[created.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = created.get(i).controlPlane() ? 0.15 : 0.4 + 1.2 * random.nextDouble();
+        }
+        int empty = (int) Math.round(workers * spec.emptyNodeShare());
+        for (int i = 0; i < empty; i++) {
+            weights[controlPlanes + random.nextInt(workers)] = 0;
+        }
+        if (Arrays.stream(weights).sum() == 0) {
+            Arrays.fill(weights, 1);
+        }
+        double[] cumulative = new double[weights.length];
+        double sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            sum += weights[i];
+            cumulative[i] = sum;
+        }
+        for (long i = 0; i < spec.activePods(); i++) {
+            int index = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
+            SimNode node = created.get(Math.min(index < 0 ? -index - 1 : index, created.size() - 1));
+            SimPod.Phase phase = random.nextInt(100) == 0 ? SimPod.Phase.PENDING : SimPod.Phase.RUNNING;
+            addGenerated(factory.activeWorkload(node.controlPlane()), node.name(), phase, random);
+        }
+        for (long i = Math.round(spec.activePods() * spec.unscheduledShare()); i > 0; i--) {
+            addGenerated(SimPod.Workload.DEPLOYMENT, null, SimPod.Phase.PENDING, random);
+        }
+        for (long i = Math.round(spec.activePods() * spec.succeededShare()); i > 0 && !created.isEmpty(); i--) {
+            addGenerated(SimPod.Workload.JOB, created.get(random.nextInt(created.size())).name(),
+                    SimPod.Phase.SUCCEEDED, random);
+        }
+        for (long i = Math.round(spec.activePods() * spec.failedShare()); i > 0 && !created.isEmpty(); i--) {
+            addGenerated(SimPod.Workload.DEPLOYMENT, created.get(random.nextInt(created.size())).name(),
+                    SimPod.Phase.FAILED, random);
+        }
+    }
+
+    private void addGenerated(SimPod.Workload workload, String node, SimPod.Phase phase, SplittableRandom random) {
+        long createdAt = now - random.nextLong(30L * 86_400);
+        pods.add(factory.create(pods, workload, node, phase, createdAt, resourceVersion - random.nextInt(900)));
+    }
+
+    private SimNode newNode(String name, boolean controlPlane, int maxPods, SplittableRandom random) {
+        int cores = controlPlane ? 4 : new int[] {8, 16, 16, 32}[random.nextInt(4)];
+        long memoryKi = cores * 4L * 1024 * 1024 - 180_000;
+        long created = now - 86_400L * (30 + random.nextInt(370));
+        return new SimNode(name, controlPlane, true, false, Map.of(), random.nextLong(), cores, memoryKi, maxPods,
+                created, resourceVersion - random.nextInt(900));
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    synchronized long resourceVersion() {
+        return resourceVersion;
+    }
+
+    synchronized Page<SimPod> podPage(FieldSelector selector, String namespace, String afterKey, int limit) {
+        NavigableSet<SimPod> from = pods;
+        if (namespace != null) {
+            from = pods.subSet(SimPod.probe(namespace, ""), true, SimPod.probe(namespace + "\u0000", ""), false);
+        }
+        if (afterKey != null) {
+            int slash = afterKey.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("continue key is not valid: bad start key");
+            }
+            from = from.tailSet(SimPod.probe(afterKey.substring(0, slash), afterKey.substring(slash + 1)), false);
+        }
+        List<SimPod> items = new ArrayList<>(limit > 0 ? Math.min(limit, 4096) : 1024);
+        long remaining = 0;
+        for (SimPod pod : from) {
+            if (!selector.test(pod)) {
+                continue;
+            }
+            if (limit <= 0 || items.size() < limit) {
+                items.add(pod);
+            } else {
+                remaining++;
+            }
+        }
+        String last = items.isEmpty() ? null : items.get(items.size() - 1).key();
+        return new Page<>(items, resourceVersion, last, remaining);
+    }
+
+    synchronized Page<SimNode> nodePage(String afterName, int limit) {
+        Collection<SimNode> from = afterName == null ? nodes.values() : nodes.tailMap(afterName, false).values();
+        List<SimNode> items = new ArrayList<>();
+        long remaining = 0;
+        for (SimNode node : from) {
+            if (limit <= 0 || items.size() < limit) {
+                items.add(node);
+            } else {
+                remaining++;
+            }
+        }
+        String last = items.isEmpty() ? null : items.get(items.size() - 1).name();
+        return new Page<>(items, resourceVersion, last, remaining);
+    }
+
+    synchronized SimNode node(String name) {
+        return nodes.get(name);
+    }
+
+    synchronized List<String> nodeNames() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    synchronized List<SimNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    synchronized Map<String, Integer> activePodsByNode() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (SimPod pod : pods) {
+            if (pod.active() && pod.scheduled()) {
+                counts.merge(pod.nodeName(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    synchronized long count(boolean active, boolean scheduled) {
+        long n = 0;
+        for (SimPod pod : pods) {
+            if (pod.active() == active && pod.scheduled() == scheduled) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    synchronized int podCount() {
+        return pods.size();
+    }
+
+    // ------------------------------------------------------------------ node changes
+
+    synchronized String addNode(String name) {
+        String actual = name;
+        if (actual == null) {
+            do {
+                actual = String.format("node-%04d", ++nodeSerial);
+            } while (nodes.containsKey(actual));
+        }
+        if (nodes.containsKey(actual)) {
+            throw new IllegalArgumentException("node " + actual + " exists");
+        }
+        int maxPods = nodes.isEmpty() ? 110 : nodes.firstEntry().getValue().maxPods();
+        SimNode node = newNode(actual, false, maxPods, factory.random());
+        node = new SimNode(node.name(), false, true, false, Map.of(), node.seed(), node.cpuCores(), node.memoryKi(),
+                node.maxPods(), now, ++resourceVersion);
+        nodes.put(actual, node);
+        record(Kind.NODES, "ADDED", node, null);
+        return actual;
+    }
+
+    synchronized void removeNode(String name) {
+        SimNode node = requireNode(name);
+        nodes.remove(name);
+        long rv = ++resourceVersion;
+        SimNode deleted = new SimNode(node.name(), node.controlPlane(), node.ready(), node.unschedulable(),
+                node.extraLabels(), node.seed(), node.cpuCores(), node.memoryKi(), node.maxPods(),
+                node.createdEpochSecond(), rv);
+        record(Kind.NODES, "DELETED", deleted, node);
+    }
+
+    synchronized void setNodeReady(String name, boolean ready) {
+        SimNode node = requireNode(name);
+        replaceNode(node, node.withReady(ready, ++resourceVersion));
+    }
+
+    synchronized void setNodeUnschedulable(String name, boolean unschedulable) {
+        SimNode node = requireNode(name);
+        replaceNode(node, node.withUnschedulable(unschedulable, ++resourceVersion));
+    }
+
+    synchronized void setNodeLabel(String name, String key, String value) {
+        SimNode node = requireNode(name);
+        Map<String, String> labels = new TreeMap<>(node.extraLabels());
+        if (value == null) {
+            labels.remove(key);
+        } else {
+            labels.put(key, value);
+        }
+        replaceNode(node, node.withLabels(labels, ++resourceVersion));
+    }
+
+    private void replaceNode(SimNode old, SimNode updated) {
+        nodes.put(updated.name(), updated);
+        record(Kind.NODES, "MODIFIED", updated, old);
+    }
+
+    private SimNode requireNode(String name) {
+        SimNode node = nodes.get(name);
+        if (node == null) {
+            throw new NoSuchElementException("no node " + name);
+        }
+        return node;
+    }
+
+    // ------------------------------------------------------------------ pod changes
+
+    synchronized void addPods(String nodeName, int count, SimPod.Phase phase) {
+        if (nodeName != null) {
+            requireNode(nodeName);
+        }
+        for (int i = 0; i < count; i++) {
+            SimPod pod = factory.create(pods, SimPod.Workload.DEPLOYMENT, nodeName, phase, now, ++resourceVersion);
+            pods.add(pod);
+            record(Kind.PODS, "ADDED", pod, null);
+        }
+    }
+
+    synchronized int removePods(String nodeName, int count) {
+        List<SimPod> victims = activePodsOn(nodeName, count);
+        for (SimPod pod : victims) {
+            pods.remove(pod);
+            record(Kind.PODS, "DELETED", pod.withPhase(pod.phase(), ++resourceVersion), pod);
+        }
+        return victims.size();
+    }
+
+    synchronized int completePods(String nodeName, int count) {
+        List<SimPod> victims = activePodsOn(nodeName, count);
+        for (SimPod pod : victims) {
+            SimPod done = pod.withPhase(SimPod.Phase.SUCCEEDED, ++resourceVersion);
+            pods.remove(pod);
+            pods.add(done);
+            record(Kind.PODS, "MODIFIED", done, pod);
+        }
+        return victims.size();
+    }
+
+    private List<SimPod> activePodsOn(String nodeName, int count) {
+        List<SimPod> found = new ArrayList<>();
+        for (SimPod pod : pods) {
+            if (found.size() >= count) {
+                break;
+            }
+            if (pod.active() && Objects.equals(pod.nodeName(), nodeName)) {
+                found.add(pod);
+            }
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------ watches
+
+    private void record(Kind kind, String type, Object object, Object previous) {
+        Deque<Event> log = events.get(kind);
+        Event event = new Event(resourceVersion, type, object, previous);
+        log.addLast(event);
+        while (log.size() > EVENT_LOG_SIZE) {
+            droppedUpTo.put(kind, log.removeFirst().resourceVersion());
+        }
+        String nodeJson = null;
+        for (Watch watch : watches) {
+            if (watch.kind() != kind) {
+                continue;
+            }
+            if (kind == Kind.NODES) {
+                if (nodeJson == null) {
+                    nodeJson = SimJson.nodeEvent(type, (SimNode) object);
+                }
+                watch.sink().send(nodeJson);
+            } else {
+                sendPodEvent(watch, event);
+            }
+        }
+    }
+
+    private static void sendPodEvent(Watch watch, Event event) {
+        SimPod pod = (SimPod) event.object();
+        SimPod previous = (SimPod) event.previous();
+        boolean now = matches(watch, pod);
+        boolean before = previous != null && matches(watch, previous);
+        String type = event.type();
+        if ("MODIFIED".equals(type)) {
+            if (now && !before) {
+                type = "ADDED";
+            } else if (!now && before) {
+                type = "DELETED";
+            } else if (!now) {
+                return;
+            }
+        } else if (!now && !before) {
+            return;
+        }
+        watch.sink().send(SimJson.podEvent(type, pod));
+    }
+
+    private static boolean matches(Watch watch, SimPod pod) {
+        return (watch.namespace() == null || watch.namespace().equals(pod.namespace())) && watch.selector().test(pod);
+    }
+
+    /**
+     * Opens a watch: replays the changes after {@code sinceVersion} (all objects as {@code ADDED}
+     * when it is absent or 0), then follows. A version older than the retained history gets the
+     * API server's {@code 410 Gone} error event.
+     */
+    synchronized void openWatch(Kind kind, Long sinceVersion, FieldSelector selector, String namespace, WatchSink sink) {
+        Watch watch = new Watch(kind, sink, selector, namespace);
+        if (sinceVersion == null || sinceVersion == 0) {
+            if (kind == Kind.NODES) {
+                nodes.values().forEach(n -> sink.send(SimJson.nodeEvent("ADDED", n)));
+            } else {
+                for (SimPod pod : pods) {
+                    if (matches(watch, pod)) {
+                        sink.send(SimJson.podEvent("ADDED", pod));
+                    }
+                }
+            }
+        } else if (sinceVersion < droppedUpTo.get(kind)) {
+            sink.send(SimJson.errorEvent(410, "Expired",
+                    "too old resource version: " + sinceVersion + " (" + droppedUpTo.get(kind) + ")"));
+            sink.close(1000, "too old resource version");
+            return;
+        } else {
+            for (Event event : events.get(kind)) {
+                if (event.resourceVersion() > sinceVersion) {
+                    if (kind == Kind.NODES) {
+                        sink.send(SimJson.nodeEvent(event.type(), (SimNode) event.object()));
+                    } else {
+                        sendPodEvent(watch, event);
+                    }
+                }
+            }
+        }
+        watches.add(watch);
+    }
+
+    void closeWatch(WatchSink sink) {
+        watches.removeIf(w -> w.sink() == sink);
+    }
+
+    synchronized int openWatches(Kind kind) {
+        return (int) watches.stream().filter(w -> w.kind() == kind).count();
+    }
+
+    synchronized void closeAllWatches() {
+        for (Watch watch : watches) {
+            watch.sink().close(1001, "server stopping");
+        }
+        watches.clear();
+    }
+}

@@ -1,0 +1,370 @@
+package io.podtally.k8s.sim;
+
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers requests the way a Kubernetes API server does, for the resources podtally uses. */
+final class SimDispatcher extends Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(SimDispatcher.class);
+
+    private static final Duration STALL = Duration.ofDays(1);
+    private static final String EXPIRED_MESSAGE = "The provided continue parameter is too old to display a consistent "
+            + "list result. You can start a new list without the continue parameter, or use the continue token in "
+            + "this response to retrieve the remainder of the results. Continuing with the provided token results in "
+            + "an inconsistent list - objects that were created, modified, or deleted between the time the first chunk "
+            + "was returned and now may show up in the list.";
+    private static final String VERSION = "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.4\","
+            + "\"gitCommit\":\"a78aa47129b8539636eb86a9d00e31b2720fe06b\",\"gitTreeState\":\"clean\","
+            + "\"buildDate\":\"2024-12-10T18:37:34Z\",\"goVersion\":\"go1.22.9\",\"compiler\":\"gc\","
+            + "\"platform\":\"linux/amd64\"}";
+    private static final String CORE_RESOURCES = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+            + "{\"name\":\"nodes\",\"singularName\":\"node\",\"namespaced\":false,\"kind\":\"Node\","
+            + "\"verbs\":[\"get\",\"list\",\"watch\"],\"shortNames\":[\"no\"]},"
+            + "{\"name\":\"pods\",\"singularName\":\"pod\",\"namespaced\":true,\"kind\":\"Pod\","
+            + "\"verbs\":[\"get\",\"list\",\"watch\"],\"shortNames\":[\"po\"],\"categories\":[\"all\"]}]}";
+    private static final String METRICS_GROUP = "{\"name\":\"metrics.k8s.io\",\"versions\":[{\"groupVersion\":"
+            + "\"metrics.k8s.io/v1beta1\",\"version\":\"v1beta1\"}],\"preferredVersion\":{\"groupVersion\":"
+            + "\"metrics.k8s.io/v1beta1\",\"version\":\"v1beta1\"}}";
+    private static final String METRICS_RESOURCES = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
+            + "\"groupVersion\":\"metrics.k8s.io/v1beta1\",\"resources\":[{\"name\":\"nodes\",\"singularName\":\"\","
+            + "\"namespaced\":false,\"kind\":\"NodeMetrics\",\"verbs\":[\"get\",\"list\"]},{\"name\":\"pods\","
+            + "\"singularName\":\"\",\"namespaced\":true,\"kind\":\"PodMetrics\",\"verbs\":[\"get\",\"list\"]}]}";
+
+    private final SimulatedCluster cluster;
+    private final ClusterState state;
+    private final Map<String, LongAdder> counters = new HashMap<>();
+
+    SimDispatcher(SimulatedCluster cluster, ClusterState state) {
+        this.cluster = cluster;
+        this.state = state;
+        for (String kind : List.of("nodeLists", "nodeGets", "nodeWatches", "podListPages", "podListSequences",
+                "podWatches", "metrics", "other")) {
+            counters.put(kind, new LongAdder());
+        }
+    }
+
+    RequestCounts counts() {
+        return new RequestCounts(count("nodeLists"), count("nodeGets"), count("nodeWatches"), count("podListPages"),
+                count("podListSequences"), count("podWatches"), count("metrics"), count("other"));
+    }
+
+    void resetCounts() {
+        counters.values().forEach(LongAdder::reset);
+    }
+
+    private long count(String kind) {
+        return counters.get(kind).sum();
+    }
+
+    private void hit(String kind) {
+        counters.get(kind).increment();
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        cluster.forgetRecordedRequest();
+        String target = request.getPath();
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        Map<String, String> query = parseQuery(q < 0 ? "" : target.substring(q + 1));
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        boolean watch = "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
+        boolean webSocket = request.getHeader("Upgrade") != null
+                && request.getHeader("Upgrade").toLowerCase(Locale.ROOT).contains("websocket");
+        String[] segments = path.split("/");
+        try {
+            if (cluster.unavailable()) {
+                countRoute(segments, watch, query);
+                return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+            }
+            if (!"GET".equals(request.getMethod())) {
+                hit("other");
+                return status(405, "MethodNotAllowed", "the simulated cluster only serves reads");
+            }
+            return route(path, segments, query, watch, webSocket);
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", e.getMessage());
+        }
+    }
+
+    private void countRoute(String[] segments, boolean watch, Map<String, String> query) {
+        if (isNodes(segments)) {
+            hit(segments.length == 5 ? "nodeGets" : watch ? "nodeWatches" : "nodeLists");
+        } else if (isPods(segments)) {
+            hit(watch ? "podWatches" : "podListPages");
+            if (!watch && query.get("continue") == null) {
+                hit("podListSequences");
+            }
+        } else if (segments.length > 2 && "metrics.k8s.io".equals(segments[2])) {
+            hit("metrics");
+        } else {
+            hit("other");
+        }
+    }
+
+    private static boolean isNodes(String[] s) {
+        return s.length >= 4 && s.length <= 5 && "api".equals(s[1]) && "v1".equals(s[2]) && "nodes".equals(s[3]);
+    }
+
+    private static boolean isPods(String[] s) {
+        return s.length == 4 && "api".equals(s[1]) && "v1".equals(s[2]) && "pods".equals(s[3])
+                || s.length == 6 && "api".equals(s[1]) && "v1".equals(s[2]) && "namespaces".equals(s[3])
+                && "pods".equals(s[5]);
+    }
+
+    private MockResponse route(String path, String[] segments, Map<String, String> query, boolean watch,
+            boolean webSocket) {
+        countRoute(segments, watch, query);
+        if (isNodes(segments)) {
+            if (segments.length == 5) {
+                SimNode node = state.node(segments[4]);
+                return node == null ? notFound("nodes \"" + segments[4] + "\" not found")
+                        : json(200, SimJson.node(node));
+            }
+            return watch ? watch(ClusterState.Kind.NODES, query, null, webSocket) : nodeList(query);
+        }
+        if (isPods(segments)) {
+            String namespace = segments.length == 6 ? segments[4] : null;
+            return watch ? watch(ClusterState.Kind.PODS, query, namespace, webSocket) : podPage(query, namespace);
+        }
+        if (segments.length > 2 && "metrics.k8s.io".equals(segments[2])) {
+            return metrics(segments);
+        }
+        return switch (path) {
+            case "/version" -> json(200, VERSION);
+            case "/api" -> json(200, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":"
+                    + "[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1:" + cluster.port() + "\"}]}");
+            case "/api/v1" -> json(200, CORE_RESOURCES);
+            case "/apis" -> json(200, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":["
+                    + (cluster.metricsEnabled() ? METRICS_GROUP : "") + "]}");
+            default -> notFound("the server could not find the requested resource");
+        };
+    }
+
+    private MockResponse nodeList(Map<String, String> query) {
+        int limit = limit(query);
+        String after = null;
+        int page = 1;
+        if (query.get("continue") != null) {
+            ContinueToken token = ContinueToken.decode(query.get("continue"));
+            after = token.lastKey();
+            page = token.nextPage();
+        }
+        ClusterState.Page<SimNode> result = state.nodePage(after, limit);
+        String next = result.remaining() > 0
+                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
+        return json(200, SimJson.nodeList(result.items(), result.resourceVersion(), next,
+                next == null ? null : result.remaining()));
+    }
+
+    private MockResponse podPage(Map<String, String> query, String namespace) {
+        int limit = limit(query);
+        FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
+        String after = null;
+        int page = 1;
+        if (query.get("continue") != null) {
+            ContinueToken token = ContinueToken.decode(query.get("continue"));
+            after = token.lastKey();
+            page = token.nextPage();
+        }
+        PageFault fault = cluster.takeFault(page);
+        Duration delay = cluster.pageLatency();
+        if (fault != null) {
+            log.debug("pod list page {} answers {}", page, fault);
+            switch (fault.type()) {
+                case STATUS:
+                    return delayed(status(fault.status(), fault.status() == 503 ? "ServiceUnavailable" : "InternalError",
+                            "simulated failure of page " + page), delay);
+                case EXPIRED:
+                    return delayed(status(410, "Expired", EXPIRED_MESSAGE), delay);
+                case TOO_MANY_REQUESTS:
+                    long seconds = Math.max(1, (fault.duration().toMillis() + 999) / 1000);
+                    return delayed(json(429, SimJson.status(429, "TooManyRequests",
+                            "Too many requests, please try again later."))
+                            .setHeader("Retry-After", Long.toString(seconds)), delay);
+                case STALL:
+                    return delayed(status(504, "Timeout", "stalled page " + page), STALL);
+                case DELAY:
+                    delay = delay.plus(fault.duration());
+                    break;
+                default:
+                    throw new IllegalStateException("unknown fault " + fault);
+            }
+        }
+        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit);
+        String next = result.remaining() > 0
+                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
+        byte[] body = SimJson.podList(result.items(), result.resourceVersion(), next,
+                next == null ? null : result.remaining());
+        log.debug("pod list page {}: {} items, {} remaining", page, result.items().size(), result.remaining());
+        return delayed(json(200, body), delay);
+    }
+
+    private MockResponse metrics(String[] segments) {
+        if (!cluster.metricsEnabled()) {
+            return notFound("the server could not find the requested resource");
+        }
+        long now = cluster.clockSeconds();
+        if (segments.length == 3) {
+            return json(200, "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\"," + METRICS_GROUP.substring(1));
+        }
+        if (segments.length == 4 && "v1beta1".equals(segments[3])) {
+            return json(200, METRICS_RESOURCES);
+        }
+        if (segments.length >= 5 && "v1beta1".equals(segments[3]) && "nodes".equals(segments[4])) {
+            List<SimJson.Usage> usages = cluster.usages(now);
+            if (segments.length == 5) {
+                return json(200, SimJson.nodeMetricsList(usages, now));
+            }
+            return usages.stream()
+                    .filter(u -> u.node().equals(segments[5]))
+                    .findFirst()
+                    .map(u -> json(200, SimJson.nodeMetrics(u, now)))
+                    .orElseGet(() -> notFound("nodemetrics.metrics.k8s.io \"" + segments[5] + "\" not found"));
+        }
+        return notFound("the server could not find the requested resource");
+    }
+
+    private MockResponse watch(ClusterState.Kind kind, Map<String, String> query, String namespace, boolean webSocket) {
+        FieldSelector selector = kind == ClusterState.Kind.PODS ? FieldSelector.parse(query.get("fieldSelector"))
+                : FieldSelector.everything();
+        String rv = query.get("resourceVersion");
+        Long since = rv == null || rv.isEmpty() ? null : Long.valueOf(rv);
+        if (!webSocket) {
+            List<String> lines = new ArrayList<>();
+            ClusterState.WatchSink collector = new ClusterState.WatchSink() {
+                @Override
+                public void send(String text) {
+                    lines.add(text);
+                }
+
+                @Override
+                public void close(int code, String reason) {
+                    // the HTTP response ends after the replay
+                }
+            };
+            state.openWatch(kind, since, selector, namespace, collector);
+            state.closeWatch(collector);
+            return json(200, String.join("\n", lines) + (lines.isEmpty() ? "" : "\n"));
+        }
+        return new MockResponse().withWebSocketUpgrade(new WatchListener(kind, since, selector, namespace));
+    }
+
+    private final class WatchListener extends WebSocketListener implements ClusterState.WatchSink {
+
+        private final ClusterState.Kind kind;
+        private final Long since;
+        private final FieldSelector selector;
+        private final String namespace;
+        private volatile WebSocket socket;
+
+        WatchListener(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace) {
+            this.kind = kind;
+            this.since = since;
+            this.selector = selector;
+            this.namespace = namespace;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            socket = webSocket;
+            state.openWatch(kind, since, selector, namespace, this);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            state.closeWatch(this);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            state.closeWatch(this);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            state.closeWatch(this);
+        }
+
+        @Override
+        public void send(String text) {
+            socket.send(text);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            state.closeWatch(this);
+            socket.close(code, reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static int limit(Map<String, String> query) {
+        String limit = query.get("limit");
+        if (limit == null || limit.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(limit));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid limit: " + limit, e);
+        }
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static MockResponse delayed(MockResponse response, Duration delay) {
+        return delay.isZero() || delay.isNegative() ? response : response.setBodyDelay(delay);
+    }
+
+    private static MockResponse json(int code, byte[] body) {
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
+                .setHeader("Cache-Control", "no-cache, private")
+                .setBody(body);
+    }
+
+    private static MockResponse json(int code, String body) {
+        return json(code, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        return json(code, SimJson.status(code, reason, message));
+    }
+
+    private static MockResponse notFound(String message) {
+        return status(404, "NotFound", message);
+    }
+}
