@@ -54,6 +54,9 @@ public record RedisConnectionSettings(
         List<String> clusterNodes,
         Duration lockWatchdogTimeout) {
 
+    /* Redisson serves only the refresh locks: a few connections are plenty. */
+    private static final int LOCK_POOL_SIZE = 8;
+
     public RedisConnectionSettings {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(lockWatchdogTimeout, "lockWatchdogTimeout");
@@ -146,15 +149,20 @@ public record RedisConnectionSettings(
         if (cluster()) {
             ClusterServersConfig servers = config.useClusterServers();
             clusterNodes.forEach(node -> servers.addNodeAddress(address(node)));
+            servers.setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(LOCK_POOL_SIZE)
+                    .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(LOCK_POOL_SIZE);
             servers.setTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setRetryAttempts(1);
         } else if (sentinel()) {
             SentinelServersConfig servers = config.useSentinelServers().setMasterName(sentinelMaster);
             sentinelNodes.forEach(node -> servers.addSentinelAddress(address(node)));
             servers.setDatabase(database);
+            servers.setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(LOCK_POOL_SIZE)
+                    .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(LOCK_POOL_SIZE);
             servers.setTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setRetryAttempts(1);
         } else {
             SingleServerConfig server = config.useSingleServer().setAddress(address(host + ":" + port));
             server.setDatabase(database);
+            server.setConnectionMinimumIdleSize(1).setConnectionPoolSize(LOCK_POOL_SIZE);
             server.setTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setRetryAttempts(1);
         }
         return config;
@@ -170,7 +178,7 @@ public record RedisConnectionSettings(
                 + ", lockWatchdogTimeout=" + lockWatchdogTimeout + "]";
     }
 
-    private RedisConfiguration lettuceServers() {
+    RedisConfiguration lettuceServers() {
         RedisPassword redisPassword = password == null ? RedisPassword.none() : RedisPassword.of(password);
         if (cluster()) {
             RedisClusterConfiguration servers = new RedisClusterConfiguration(clusterNodes);

@@ -67,7 +67,8 @@ public final class RedisPodCountEvents implements PodCountEvents {
         try {
             redis.convertAndSend(CHANNEL, toJson(event));
         } catch (DataAccessException e) {
-            throw new StoreUnavailableException("Publishing on " + CHANNEL + " failed: " + e.getMessage(), e);
+            throw new StoreUnavailableException(
+                    "Publishing on " + CHANNEL + " failed: " + e.getMostSpecificCause().getMessage(), e);
         }
     }
 

@@ -199,6 +199,6 @@ public final class RedisPodCountStore implements PodCountStore {
 
     private static StoreUnavailableException unavailable(String operation, String cluster, DataAccessException e) {
         return new StoreUnavailableException(
-                "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMessage(), e);
+                "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMostSpecificCause().getMessage(), e);
     }
 }
