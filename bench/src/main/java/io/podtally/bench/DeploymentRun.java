@@ -97,7 +97,7 @@ final class DeploymentRun {
     private void runSeedOriginal(Deployment deployment) throws IOException, InterruptedException {
         String incident = environment.incident().name();
         String large = environment.large().name();
-        if (replicas == 1) {
+        if (replicas == settings.replicaCounts().get(0)) {
             cold(deployment, incident, settings.coldIncident(), ONE_COUNT_TIMEOUT, false);
             cold(deployment, large, settings.coldLargeSeedOriginal(), ONE_COUNT_TIMEOUT, false);
         }

@@ -96,6 +96,9 @@ final class PerformanceReport {
     }
 
     private void goals() {
+        if (results.cold.isEmpty() && results.load.isEmpty() && results.clientCost.isEmpty()) {
+            return;
+        }
         line("## Goals");
         line("");
         line("| goal | measured | met |");
@@ -165,6 +168,9 @@ final class PerformanceReport {
     }
 
     private void cold() {
+        if (results.cold.isEmpty()) {
+            return;
+        }
         line("## Cold first response after a cluster switch");
         line("");
         line("Counts invalidated on every replica, then one `GET /api/v1/nodes?cluster_name=C` (all nodes, no gzip),"
@@ -184,6 +190,9 @@ final class PerformanceReport {
     }
 
     private void warm() {
+        if (loads(l -> l.kind().equals("fixed")).isEmpty()) {
+            return;
+        }
         line("## Warm, at a fixed rate");
         line("");
         line("| design | replicas | request | req/s | requests | p50 ms | p99 ms | max ms | timeouts | non-200 |");
@@ -200,6 +209,9 @@ final class PerformanceReport {
     }
 
     private void saturation() {
+        if (loads(l -> l.kind().equals("saturation")).isEmpty()) {
+            return;
+        }
         line("## Saturation throughput on this machine");
         line("");
         line("| design | replicas | request | clients | req/s | p50 ms | p99 ms | non-200 |");
@@ -214,6 +226,9 @@ final class PerformanceReport {
     }
 
     private void listSequences() {
+        if (results.listSequences.isEmpty()) {
+            return;
+        }
         line("## Pod LIST sequences sent to the API server");
         line("");
         line("Counted by the simulated API server during each deployment's steady window (the fixed-rate and"
