@@ -101,10 +101,11 @@ final class DeploymentRun {
             cold(deployment, incident, settings.coldIncident(), ONE_COUNT_TIMEOUT, false);
             cold(deployment, large, settings.coldLargeSeedOriginal(), ONE_COUNT_TIMEOUT, false);
         }
+        saturate(deployment, incident, "", SEED_CLIENT_TIMEOUT);
+        // last: the server goes on counting for requests whose clients gave up, until it is stopped
         Window window = Window.open(deployment, environment);
         fixed(deployment, incident, "", Settings.PAGE_RATE, settings.warmSeedOriginal(), SEED_CLIENT_TIMEOUT);
         window.close(results, design, settings, 0);
-        saturate(deployment, incident, "", SEED_CLIENT_TIMEOUT);
     }
 
     private void cold(Deployment deployment, String cluster, int repetitions, Duration timeout, boolean awaitRefill)
