@@ -52,7 +52,10 @@ public record PodCountSettings(
         }
     }
 
-    /** fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 4 threads, queue 64, circuit 1 s. */
+    /**
+     * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 4 threads,
+     * queue 64, circuit open 1 s.
+     */
     public static PodCountSettings defaults() {
         return new PodCountSettings(
                 Duration.ofMinutes(5),

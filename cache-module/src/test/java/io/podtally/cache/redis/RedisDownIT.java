@@ -54,7 +54,7 @@ class RedisDownIT {
     }
 
     @Test
-    @DisplayName("reads degrade to unavailable at once, keep the last counts, trigger nothing, and recover by themselves")
+    @DisplayName("reads degrade to unavailable at once, keep the last counts, trigger nothing, and recover")
     void killedAndRestarted() {
         assertThat(replica.cache().refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
         assertThat(replica.cache().read("c1").state()).isEqualTo(FreshnessState.FRESH);

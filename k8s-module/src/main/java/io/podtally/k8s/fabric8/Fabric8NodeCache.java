@@ -1,0 +1,240 @@
+package io.podtally.k8s.fabric8;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.podtally.k8s.NodeCache;
+import io.podtally.k8s.NodeView;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes of one cluster, kept by a fabric8 node informer whose store holds only
+ * {@link NodeView}s. {@link #start()} returns at once; the informer lists and watches in the
+ * background and retries on its own with backoff. When the first list has not completed within
+ * the sync deadline, or the watch has been lost for as long, the cache reports
+ * {@link InformerState#DEGRADED} with the reason, and goes back to {@link InformerState#SYNCED}
+ * when the API server answers again.
+ */
+public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Fabric8NodeCache.class);
+
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+
+    private final String cluster;
+    private final KubernetesClient client;
+    private final Duration syncTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final SlimNodeStore store = new SlimNodeStore();
+    private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+
+    private volatile InformerState state = InformerState.STARTING;
+    private volatile String lastError;
+    private volatile String lastFailure;
+    private volatile boolean closed;
+    private volatile long startedAt;
+    private volatile long notWatchingSince = -1;
+
+    private SharedIndexInformer<Node> informer;
+    private ScheduledFuture<?> checks;
+    private int restarts;
+
+    /**
+     * @param cluster the cluster's name, for logs
+     * @param client the cluster's client; not closed by this cache
+     * @param syncTimeout how long the first list, or a lost watch, may take before the cache is degraded
+     * @param scheduler runs the short state checks and informer restarts; not shut down by this cache
+     */
+    public Fabric8NodeCache(String cluster, KubernetesClient client, Duration syncTimeout, ScheduledExecutorService scheduler) {
+        this.cluster = cluster;
+        this.client = client;
+        this.syncTimeout = syncTimeout;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts the informer in the background; returns at once. Calling it again does nothing. */
+    public synchronized void start() {
+        if (closed || checks != null) {
+            return;
+        }
+        startedAt = System.nanoTime();
+        launch();
+        checks = scheduler.scheduleWithFixedDelay(this::check, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public InformerState state() {
+        return closed ? InformerState.STOPPED : state;
+    }
+
+    @Override
+    public boolean awaitSynced(Duration timeout) {
+        try {
+            firstSync.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | CancellationException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public List<NodeView> list() {
+        return firstSync.isDone() ? store.list() : List.of();
+    }
+
+    @Override
+    public Optional<NodeView> get(String name) {
+        return firstSync.isDone() && name != null ? store.view(name) : Optional.empty();
+    }
+
+    @Override
+    public long version() {
+        return store.version();
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        state = InformerState.STOPPED;
+        if (checks != null) {
+            checks.cancel(false);
+        }
+        if (informer != null) {
+            informer.stop();
+        }
+        firstSync.cancel(false);
+    }
+
+    /** What the informer's own store holds; for tests. */
+    synchronized List<Node> informerStoreItems() {
+        return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    private synchronized void launch() {
+        if (closed) {
+            return;
+        }
+        SharedIndexInformer<Node> created;
+        try {
+            created = client.nodes().runnableInformer(0);
+            created.itemStore(store);
+            created.removeNamespaceIndex();
+            created.exceptionHandler(this::onInformerFailure);
+            informer = created;
+            created.start().whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    onSynced();
+                }
+            });
+        } catch (KubernetesClientException e) {
+            lastFailure = Fabric8Clients.describe(e);
+            log.debug("Cluster {}: cannot start the node informer: {}", cluster, lastFailure);
+            scheduleRestart();
+            return;
+        }
+        created.stopped().whenComplete((ignored, failure) -> onStopped(created, failure));
+    }
+
+    private boolean onInformerFailure(boolean started, Throwable failure) {
+        lastFailure = Fabric8Clients.describe(failure);
+        log.debug("Cluster {}: node informer failed, retrying: {}", cluster, lastFailure);
+        return !closed;
+    }
+
+    private synchronized void onSynced() {
+        if (closed) {
+            return;
+        }
+        restarts = 0;
+        lastFailure = null;
+        lastError = null;
+        notWatchingSince = -1;
+        state = InformerState.SYNCED;
+        if (firstSync.complete(null)) {
+            log.info("Cluster {}: node informer synced {} nodes in {} ms", cluster, store.size(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+        } else {
+            log.info("Cluster {}: node informer synced again", cluster);
+        }
+    }
+
+    private synchronized void onStopped(SharedIndexInformer<Node> stopped, Throwable failure) {
+        if (closed || stopped != informer) {
+            return;
+        }
+        lastFailure = failure != null ? Fabric8Clients.describe(failure) : "node informer stopped";
+        log.warn("Cluster {}: node informer stopped ({}); restarting", cluster, lastFailure);
+        scheduleRestart();
+    }
+
+    private void scheduleRestart() {
+        long delay = Math.min(MAX_RESTART_DELAY.toMillis(), 1000L << Math.min(restarts, 5));
+        restarts++;
+        scheduler.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!firstSync.isDone()) {
+            if (now - startedAt >= syncTimeout.toNanos()) {
+                degrade("nodes not synced within " + syncTimeout.toMillis() + " ms");
+            }
+            return;
+        }
+        SharedIndexInformer<Node> current;
+        synchronized (this) {
+            current = informer;
+        }
+        if (current != null && current.isWatching()) {
+            notWatchingSince = -1;
+            if (state == InformerState.DEGRADED) {
+                onSynced();
+            }
+        } else if (notWatchingSince < 0) {
+            notWatchingSince = now;
+        } else if (now - notWatchingSince >= syncTimeout.toNanos()) {
+            degrade("watch on nodes lost for more than " + syncTimeout.toMillis() + " ms, serving the last known nodes");
+        }
+    }
+
+    private synchronized void degrade(String reason) {
+        if (closed) {
+            return;
+        }
+        String failure = lastFailure;
+        String error = failure == null ? reason + "; retrying" : reason + "; retrying after: " + failure;
+        if (state != InformerState.DEGRADED) {
+            log.warn("Cluster {}: node informer degraded: {}", cluster, error);
+        }
+        state = InformerState.DEGRADED;
+        lastError = error;
+    }
+}

@@ -1,0 +1,332 @@
+package io.podtally.k8s.fabric8;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.podtally.k8s.PodCountResult;
+import io.podtally.k8s.PodCounter;
+import io.podtally.k8s.PodCounterSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Counts active pods per node with a paginated LIST of all pods in all namespaces
+ * ({@code fieldSelector=status.phase!=Succeeded,status.phase!=Failed}, {@code limit},
+ * {@code continue}).
+ *
+ * <p>Pages are requested through the fabric8 client's HTTP layer, so the client's authentication,
+ * TLS and proxy settings apply, but without its automatic retries: this counter decides itself
+ * what a failure means. Each page is read as a token stream that keeps only
+ * {@code metadata.continue}, {@code metadata.remainingItemCount} and each item's
+ * {@code spec.nodeName} and {@code status.phase}; no {@code Pod} object is built.
+ *
+ * <ul>
+ *   <li>{@code 410 Expired} (the continue token is too old) restarts the list from the first page,
+ *       with counts reset, at most {@link PodCounterSettings#maxRestarts()} times;
+ *   <li>{@code 429} waits for {@code Retry-After} (capped at {@link PodCounterSettings#maxRetryAfter()})
+ *       and asks for the same page again, as long as the deadline allows;
+ *   <li>any other failure, a page that takes longer than {@link PodCounterSettings#pageTimeout()},
+ *       the page cap and the deadline end the list with a partial result that says how far it got.
+ * </ul>
+ * Pods without {@code spec.nodeName} are reported as unscheduled and counted on no node.
+ */
+public final class Fabric8PodCounter implements PodCounter {
+
+    private static final Logger log = LoggerFactory.getLogger(Fabric8PodCounter.class);
+
+    /** The field selector of the list: pods that still occupy their node. */
+    public static final String ACTIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
+
+    private static final int MAX_MESSAGE = 300;
+
+    private final HttpClient http;
+    private final String podsUrl;
+    private final String target;
+    private final PodCounterSettings settings;
+    private final LongSupplier nanoTime;
+
+    /**
+     * A counter for the cluster {@code client} talks to.
+     *
+     * @param client the cluster's client; it is not closed by the counter
+     * @param settings page size, timeouts, caps
+     */
+    public Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings) {
+        this(client, settings, System::nanoTime);
+    }
+
+    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, LongSupplier nanoTime) {
+        Objects.requireNonNull(client, "client");
+        this.settings = validate(Objects.requireNonNull(settings, "settings"));
+        this.nanoTime = nanoTime;
+        this.http = client.getHttpClient().newBuilder()
+                .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+        String master = client.getMasterUrl().toString();
+        this.podsUrl = (master.endsWith("/") ? master.substring(0, master.length() - 1) : master) + "/api/v1/pods";
+        this.target = client.getConfiguration().getCurrentContext() != null
+                ? "context " + client.getConfiguration().getCurrentContext().getName()
+                : client.getMasterUrl().getHost();
+    }
+
+    private static PodCounterSettings validate(PodCounterSettings s) {
+        if (s.pageSize() < 1 || s.maxPages() < 1 || s.maxRestarts() < 0) {
+            throw new IllegalArgumentException("page size and page cap must be positive, restarts not negative");
+        }
+        if (!isPositive(s.pageTimeout()) || !isPositive(s.deadline()) || s.maxRetryAfter().isNegative()) {
+            throw new IllegalArgumentException("page timeout and deadline must be positive, max retry-after not negative");
+        }
+        return s;
+    }
+
+    private static boolean isPositive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    @Override
+    public PodCountResult count() {
+        long start = nanoTime.getAsLong();
+        long deadline = start + settings.deadline().toNanos();
+        int restarts = 0;
+        Attempt attempt = new Attempt();
+        while (true) {
+            if (attempt.pages >= settings.maxPages()) {
+                return partial(attempt, restarts, start, "page cap of " + settings.maxPages() + " pages reached");
+            }
+            long left = deadline - nanoTime.getAsLong();
+            if (left <= 0) {
+                return partial(attempt, restarts, start, "deadline of " + settings.deadline() + " exceeded");
+            }
+            int number = attempt.pages + 1;
+            Outcome outcome = fetch(number, attempt.continueToken, Math.min(left, settings.pageTimeout().toNanos()));
+            if (outcome instanceof Outcome.Listed listed) {
+                attempt.add(listed.page());
+                log.debug("Pod page {} of {}: {} active pods, {} remaining", number, target, listed.page().pods(),
+                        listed.page().remainingItemCount());
+                if (attempt.continueToken == null) {
+                    PodCountResult result = attempt.result(true, restarts, elapsed(start), null);
+                    log.info("Counted {} active pods on {} nodes of {} ({} unscheduled) in {} pages, {} ms, {} restarts",
+                            result.pods(), result.countsByNode().size(), target, result.unscheduled(),
+                            result.pages(), result.elapsed().toMillis(), restarts);
+                    return result;
+                }
+            } else if (outcome instanceof Outcome.Expired expired) {
+                if (restarts >= settings.maxRestarts()) {
+                    return partial(attempt, restarts, start, "page " + number + " expired (410) after "
+                            + restarts + " restarts: " + expired.message());
+                }
+                restarts++;
+                log.debug("Pod page {} of {} expired (410); restarting the list ({} of {})", number, target,
+                        restarts, settings.maxRestarts());
+                attempt = new Attempt();
+            } else if (outcome instanceof Outcome.Throttled throttled) {
+                Duration wait = throttled.retryAfter().compareTo(settings.maxRetryAfter()) > 0
+                        ? settings.maxRetryAfter() : throttled.retryAfter();
+                if (nanoTime.getAsLong() + wait.toNanos() >= deadline) {
+                    return partial(attempt, restarts, start, "page " + number + " throttled (429, Retry-After "
+                            + throttled.retryAfter().toSeconds() + " s) beyond the deadline");
+                }
+                log.debug("Pod page {} of {} throttled (429); retrying in {} ms", number, target, wait.toMillis());
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return partial(attempt, restarts, start, "interrupted while waiting for Retry-After");
+                }
+            } else {
+                return partial(attempt, restarts, start, "page " + number + " failed: "
+                        + ((Outcome.Failed) outcome).message());
+            }
+        }
+    }
+
+    private PodCountResult partial(Attempt attempt, int restarts, long start, String failure) {
+        PodCountResult result = attempt.result(false, restarts, elapsed(start), failure);
+        log.warn("Partial pod count of {}: {} pods on {} nodes in {} pages; {}", target, result.pods(),
+                result.countsByNode().size(), result.pages(), failure);
+        return result;
+    }
+
+    private Duration elapsed(long start) {
+        return Duration.ofNanos(nanoTime.getAsLong() - start);
+    }
+
+    /** One run through the pages, from the first; a restart begins a new one. */
+    private static final class Attempt {
+        private final Map<String, int[]> counts = new HashMap<>();
+        private int pages;
+        private long pods;
+        private long unscheduled;
+        private String continueToken;
+
+        void add(PodListPageParser.Page page) {
+            page.countsByNode().forEach((node, n) -> counts.computeIfAbsent(node, k -> new int[1])[0] += n[0]);
+            pages++;
+            pods += page.pods();
+            unscheduled += page.unscheduled();
+            continueToken = page.continueToken();
+        }
+
+        PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure) {
+            Map<String, Integer> byNode = new HashMap<>(counts.size() * 2);
+            counts.forEach((node, n) -> byNode.put(node, n[0]));
+            return new PodCountResult(byNode, complete, pages, pods, unscheduled, restarts, elapsed, failure);
+        }
+    }
+
+    /** What asking for one page gave. */
+    private sealed interface Outcome {
+        record Listed(PodListPageParser.Page page) implements Outcome {
+        }
+
+        record Expired(String message) implements Outcome {
+        }
+
+        record Throttled(Duration retryAfter) implements Outcome {
+        }
+
+        record Failed(String message) implements Outcome {
+        }
+    }
+
+    private Outcome fetch(int number, String continueToken, long timeoutNanos) {
+        HttpRequest request = http.newHttpRequestBuilder()
+                .uri(URI.create(pageUrl(continueToken)))
+                .header("Accept", "application/json")
+                .timeout(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), TimeUnit.MILLISECONDS)
+                .build();
+        long pageDeadline = nanoTime.getAsLong() + timeoutNanos;
+        CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(request, InputStream.class);
+        HttpResponse<InputStream> response;
+        try {
+            response = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Outcome.Failed("interrupted");
+        } catch (ExecutionException e) {
+            return new Outcome.Failed(describe(e.getCause()));
+        }
+        InputStream body = response.body();
+        AtomicBoolean done = new AtomicBoolean();
+        long bodyLeft = Math.max(1, pageDeadline - nanoTime.getAsLong());
+        // A body that stops arriving blocks the reader; closing it at the page deadline unblocks it.
+        CompletableFuture.delayedExecutor(bodyLeft, TimeUnit.NANOSECONDS).execute(() -> {
+            if (done.compareAndSet(false, true)) {
+                closeQuietly(body);
+            }
+        });
+        Outcome outcome = answer(response, body);
+        if (done.compareAndSet(false, true)) {
+            closeQuietly(body);
+            return outcome;
+        }
+        log.debug("Pod page {} of {}: body not read within the page timeout", number, target);
+        return outcome instanceof Outcome.Failed
+                ? new Outcome.Failed("no complete answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms")
+                : outcome;
+    }
+
+    private Outcome answer(HttpResponse<InputStream> response, InputStream body) {
+        int code = response.code();
+        try {
+            if (code == 200) {
+                return new Outcome.Listed(PodListPageParser.parse(body));
+            }
+            String status = PodApiStatus.read(body, MAX_MESSAGE);
+            if (code == 410) {
+                return new Outcome.Expired(status);
+            }
+            if (code == 429) {
+                return new Outcome.Throttled(retryAfter(response.header("Retry-After")));
+            }
+            return new Outcome.Failed("HTTP " + code + (status.isEmpty() ? "" : ": " + status));
+        } catch (JacksonException | IllegalArgumentException | UncheckedIOException e) {
+            return new Outcome.Failed("unreadable answer (HTTP " + code + "): " + describe(e));
+        }
+    }
+
+    private String pageUrl(String continueToken) {
+        StringBuilder url = new StringBuilder(podsUrl)
+                .append("?fieldSelector=").append(URLEncoder.encode(ACTIVE_PODS, StandardCharsets.UTF_8))
+                .append("&limit=").append(settings.pageSize());
+        if (continueToken != null) {
+            url.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
+        }
+        return url.toString();
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Duration.ofSeconds(1);
+        }
+        String value = header.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException e) {
+            try {
+                Duration until = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException notADate) {
+                return Duration.ofSeconds(1);
+            }
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof UncheckedIOException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
+            return "HTTP " + k.getCode() + ": " + truncate(k.getStatus() != null ? k.getStatus().getMessage() : k.getMessage());
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message));
+    }
+
+    private static String truncate(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            log.debug("Closing a pod page body failed: {}", e.toString());
+        }
+    }
+}
