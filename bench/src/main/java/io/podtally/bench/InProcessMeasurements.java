@@ -56,15 +56,15 @@ final class InProcessMeasurements {
                     Integer.parseInt(p.getProperty(approach + ".pages")),
                     Duration.ofNanos(Long.parseLong(p.getProperty(approach + ".threadCpuNanos"))),
                     Long.parseLong(p.getProperty(approach + ".allocatedBytes")),
-                    Long.parseLong(p.getProperty(approach + ".wallNanos")) / 1_000_000,
-                    String.format(java.util.Locale.ROOT, "all Java threads of the client JVM; with JIT and GC %.2f µs/pod, GC %s ms",
-                            processCpu / 1000.0 / Math.max(1, pods), p.getProperty(approach + ".gcMillis"))));
+                    Long.parseLong(p.getProperty(approach + ".wallNanos")) / 1_000_000, Duration.ofNanos(processCpu),
+                    Long.parseLong(p.getProperty(approach + ".gcMillis"))));
         }
     }
 
     private static void heap(SimulatedClusters.Sim sim, Path kubeconfig, Path workDir, Results results)
             throws IOException, InterruptedException {
-        Properties p = ChildJvm.run(HeapMain.class, List.of("-Xmx1g"), List.of(kubeconfig.toString(), sim.name()),
+        Properties p = ChildJvm.run(HeapMain.class,
+                List.of("-Xmx1g", "-Djdk.attach.allowAttachSelf=true", "-Djol.magicFieldOffset=true"), List.of(kubeconfig.toString(), sim.name()),
                 workDir, "heap-" + sim.name(), Duration.ofMinutes(5));
         String nodes = p.getProperty("nodes");
         results.heap.add(new Results.HeapHeld(sim.name(), "whole cluster entry: client, node informer (" + nodes

@@ -263,17 +263,19 @@ final class PerformanceReport {
         }
         line("## Client cost of one refresh, per counted pod");
         line("");
-        line("One complete pod count against the simulated cluster without page latency, in the benchmark JVM."
-                + " CPU and allocation are the thread CPU time and allocated bytes (ThreadMXBean) of the client's"
-                + " threads only (the calling thread and the HTTP client's threads; the simulated API server's threads"
-                + " are excluded).");
+        line("One complete pod count against the simulated cluster without page latency (API-server time is not the"
+                + " client's), in a JVM that runs nothing but the client, after warm-up counts so that the JIT has"
+                + " compiled the path. CPU and allocation: ThreadMXBean thread CPU time and allocated bytes of all Java"
+                + " threads of that JVM (calling thread and HTTP client threads); “process” adds the JIT compiler"
+                + " and GC threads.");
         line("");
-        line("| cluster | approach | pods | pages | wall ms | client CPU ms | µs CPU per pod | bytes allocated per pod | threads |");
-        line("|---|---|---|---|---|---|---|---|---|");
+        line("| cluster | approach | pods | pages | wall ms | thread CPU ms | µs CPU per pod | process CPU µs per pod"
+                + " | bytes allocated per pod | GC ms |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         for (Results.ClientCost c : results.clientCost) {
-            line(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %d | %d | %.2f | %,.0f | %s |", c.cluster(),
+            line(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %d | %d | %.2f | %.2f | %,.0f | %d |", c.cluster(),
                     c.approach(), c.pods(), c.pages(), c.wallMillis(), c.cpu().toMillis(), c.cpuMicrosPerPod(),
-                    c.bytesPerPod(), c.threads()));
+                    c.processCpuMicrosPerPod(), c.bytesPerPod(), c.gcMillis()));
         }
         line("");
     }
@@ -337,6 +339,9 @@ final class PerformanceReport {
     }
 
     private void raw() {
+        if (results.load.isEmpty() && results.cold.isEmpty()) {
+            return;
+        }
         line("## Raw load figures");
         line("");
         line("<details><summary>every load run</summary>");

@@ -75,13 +75,18 @@ final class Results {
      * @param approach {@code podtally counter} or {@code full Pod objects}
      * @param pods pods listed
      * @param pages pages listed
-     * @param cpu CPU time of the client's threads
+     * @param cpu CPU time of the client JVM's Java threads
      * @param allocatedBytes bytes allocated by the client's threads
      * @param wallMillis how long the count took
-     * @param threads which threads were counted as the client's
+     * @param processCpu CPU time of the whole client JVM (with JIT compiler and GC threads)
+     * @param gcMillis time the client JVM spent in GC
      */
     record ClientCost(String cluster, String approach, long pods, int pages, Duration cpu, long allocatedBytes,
-            long wallMillis, String threads) {
+            long wallMillis, Duration processCpu, long gcMillis) {
+
+        double processCpuMicrosPerPod() {
+            return pods == 0 ? 0 : processCpu.toNanos() / 1000.0 / pods;
+        }
 
         double cpuMicrosPerPod() {
             return pods == 0 ? 0 : cpu.toNanos() / 1000.0 / pods;
