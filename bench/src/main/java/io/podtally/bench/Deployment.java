@@ -168,6 +168,7 @@ final class Deployment implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        replicas.forEach(Replica::stop);
         for (Replica replica : replicas) {
             replica.close();
         }

@@ -73,6 +73,11 @@ final class Replica implements AutoCloseable {
         return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /** Asks the replica to stop (SIGTERM), without waiting. */
+    void stop() {
+        process.destroy();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
