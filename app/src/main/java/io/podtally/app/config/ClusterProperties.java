@@ -1,5 +1,7 @@
 package io.podtally.app.config;
 
+import io.podtally.k8s.ClusterSettings;
+import io.podtally.k8s.PodCounterSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,5 +39,11 @@ public record ClusterProperties(
     /** Whether {@code podtally.clusters.kubeconfig} was set (possibly to nothing). */
     public boolean kubeconfigConfigured() {
         return kubeconfig != null;
+    }
+
+    /** The k8s-module's settings for {@code kubeconfigs} (the configured or default files). */
+    public ClusterSettings settings(List<Path> kubeconfigs, PodCounterSettings podCounter) {
+        return new ClusterSettings(kubeconfigs, inCluster, connectTimeout, requestTimeout, informerSyncTimeout,
+                metricsRefreshInterval, podCounter);
     }
 }

@@ -2,6 +2,8 @@ package io.podtally.app.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.podtally.cache.PodCountSettings;
+import io.podtally.k8s.PodCounterSettings;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -20,6 +22,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backoffInitial the wait before the first retry after a failed or partial refresh (doubles each time)
  * @param backoffMax the longest wait between retries after failed or partial refreshes
  * @param warmUp whether every configured cluster is counted in the background right after start
+ * @param warmUpSpread warm-up refreshes start after a random delay below this, so that replicas starting together
+ *     do not all try at once
+ * @param refreshThreads threads running refreshes in one replica
+ * @param lockWatchdogTimeout how long a cluster's refresh lock outlives a replica that died while refreshing (the
+ *     lock is renewed every third of it while the refresh runs)
  */
 @ConfigurationProperties("podtally.podcounts")
 public record PodCountProperties(
@@ -34,7 +41,10 @@ public record PodCountProperties(
         @DefaultValue("30s") Duration maxRetryAfter,
         @DefaultValue("30s") Duration backoffInitial,
         @DefaultValue("5m") Duration backoffMax,
-        @DefaultValue("true") boolean warmUp) {
+        @DefaultValue("true") boolean warmUp,
+        @DefaultValue("10s") Duration warmUpSpread,
+        @DefaultValue("4") int refreshThreads,
+        @DefaultValue("30s") Duration lockWatchdogTimeout) {
 
     public PodCountProperties {
         Settings.requirePositive("podtally.podcounts.fresh-for", freshFor);
@@ -48,6 +58,12 @@ public record PodCountProperties(
         Settings.requireRange("podtally.podcounts.page-size", pageSize, 1, 10_000);
         Settings.requireRange("podtally.podcounts.max-pages", maxPages, 1, 100_000);
         Settings.requireRange("podtally.podcounts.max-restarts", maxRestarts, 0, 100);
+        Settings.requireRange("podtally.podcounts.refresh-threads", refreshThreads, 1, 64);
+        Settings.requirePositive("podtally.podcounts.lock-watchdog-timeout", lockWatchdogTimeout);
+        if (warmUpSpread == null || warmUpSpread.isNegative()) {
+            throw new IllegalArgumentException("podtally.podcounts.warm-up-spread must not be negative, was "
+                    + warmUpSpread);
+        }
         if (staleFor.compareTo(freshFor) <= 0) {
             throw new IllegalArgumentException("podtally.podcounts.stale-for (" + staleFor
                     + ") must be longer than podtally.podcounts.fresh-for (" + freshFor + ")");
@@ -60,5 +76,17 @@ public record PodCountProperties(
             throw new IllegalArgumentException("podtally.podcounts.backoff-max (" + backoffMax
                     + ") must not be shorter than podtally.podcounts.backoff-initial (" + backoffInitial + ")");
         }
+    }
+
+    /** The cache's settings: freshness, retention, backoff, warm-up and threads from here, the rest its defaults. */
+    public PodCountSettings cacheSettings() {
+        PodCountSettings defaults = PodCountSettings.defaults();
+        return new PodCountSettings(freshFor, staleFor, retention, backoffInitial, backoffMax, warmUpSpread,
+                refreshThreads, defaults.refreshQueue(), defaults.circuitOpenFor());
+    }
+
+    /** The pod counter's settings. */
+    public PodCounterSettings counterSettings() {
+        return new PodCounterSettings(pageSize, pageTimeout, maxPages, refreshDeadline, maxRestarts, maxRetryAfter);
     }
 }

@@ -1,5 +1,6 @@
 package io.podtally.app.web;
 
+import io.podtally.cache.StoreUnavailableException;
 import io.podtally.k8s.InvalidClusterNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,12 @@ final class ApiErrorHandler extends ResponseEntityExceptionHandler {
                 .headers(e.headers())
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(new ErrorBody(e.status().value(), e.getMessage()));
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<ErrorBody> storeUnavailable(StoreUnavailableException e) {
+        log.warn("pod-count store unavailable: {}", e.getMessage());
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "the pod-count store cannot be reached; try again later");
     }
 
     @ExceptionHandler(InvalidClusterNameException.class)

@@ -137,8 +137,8 @@ public final class Fabric8PodCounter implements PodCounter {
                 }
             } else if (outcome instanceof Outcome.Expired expired) {
                 if (restarts >= settings.maxRestarts()) {
-                    return partial(attempt, restarts, start, "page " + number + " expired (410) after "
-                            + restarts + " restarts: " + expired.message());
+                    return partial(attempt, restarts, start, "page " + number + " expired (410 "
+                            + expired.reason() + ") after " + restarts + " restarts");
                 }
                 restarts++;
                 log.debug("Pod page {} of {} expired (410); restarting the list ({} of {})", number, target,
@@ -158,6 +158,9 @@ public final class Fabric8PodCounter implements PodCounter {
                     Thread.currentThread().interrupt();
                     return partial(attempt, restarts, start, "interrupted while waiting for Retry-After");
                 }
+            } else if (nanoTime.getAsLong() - deadline >= 0) {
+                return partial(attempt, restarts, start, "deadline of " + settings.deadline() + " exceeded during page "
+                        + number);
             } else {
                 return partial(attempt, restarts, start, "page " + number + " failed: "
                         + ((Outcome.Failed) outcome).message());
@@ -204,7 +207,7 @@ public final class Fabric8PodCounter implements PodCounter {
         record Listed(PodListPageParser.Page page) implements Outcome {
         }
 
-        record Expired(String message) implements Outcome {
+        record Expired(String reason) implements Outcome {
         }
 
         record Throttled(Duration retryAfter) implements Outcome {
@@ -263,7 +266,8 @@ public final class Fabric8PodCounter implements PodCounter {
             }
             String status = PodApiStatus.read(body, MAX_MESSAGE);
             if (code == 410) {
-                return new Outcome.Expired(status);
+                int colon = status.indexOf(':');
+                return new Outcome.Expired(colon > 0 ? status.substring(0, colon) : status);
             }
             if (code == 429) {
                 return new Outcome.Throttled(retryAfter(response.header("Retry-After")));

@@ -595,15 +595,6 @@ final class SimJson {
         g.writeStringProperty("name", "LOG_LEVEL");
         g.writeStringProperty("value", "info");
         g.writeEndObject();
-        g.writeStartObject();
-        g.writeStringProperty("name", "POD_NAME");
-        g.writeObjectPropertyStart("valueFrom");
-        g.writeObjectPropertyStart("fieldRef");
-        g.writeStringProperty("apiVersion", "v1");
-        g.writeStringProperty("fieldPath", "metadata.name");
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeEndObject();
         g.writeEndArray();
         g.writeObjectPropertyStart("resources");
         g.writeObjectPropertyStart("limits");
@@ -619,7 +610,6 @@ final class SimJson {
         volumeMount(g, tokenVolume, "/var/run/secrets/kubernetes.io/serviceaccount");
         g.writeEndArray();
         probe(g, "livenessProbe", "/healthz");
-        probe(g, "readinessProbe", "/ready");
         g.writeStringProperty("terminationMessagePath", "/dev/termination-log");
         g.writeStringProperty("terminationMessagePolicy", "File");
         g.writeStringProperty("imagePullPolicy", "IfNotPresent");

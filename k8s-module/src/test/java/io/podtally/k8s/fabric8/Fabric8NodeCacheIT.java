@@ -4,7 +4,6 @@ import static io.podtally.k8s.fabric8.TestNodes.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podtally.k8s.NodeCache.InformerState;
 import io.podtally.k8s.NodeView;
@@ -123,7 +122,7 @@ class Fabric8NodeCacheIT {
 
     @Test
     @DisplayName("with no API server: start returns at once, degraded after the deadline, synced once a server appears")
-    void deadServerThenRecovers() {
+    void deadServerThenRecovers() throws Exception {
         Set<Long> threadsBefore = liveThreadIds();
         int port = MockApiServer.freePort();
         Fabric8NodeCache cache = cache(MockApiServer.configFor(port), Duration.ofSeconds(1));
@@ -174,12 +173,8 @@ class Fabric8NodeCacheIT {
         assertThat(cache.lastError()).isNull();
     }
 
-    private void closeAll() {
-        try {
-            tearDown();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private void closeAll() throws Exception {
+        tearDown();
         servers.clear();
         resources.clear();
     }

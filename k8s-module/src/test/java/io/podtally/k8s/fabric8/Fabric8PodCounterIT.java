@@ -217,6 +217,7 @@ class Fabric8PodCounterIT {
 
         assertLowerBounds(result);
         assertThat(result.pages()).isBetween(1, 3);
+        assertThat(result.failure()).contains("deadline");
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(3));
     }
 

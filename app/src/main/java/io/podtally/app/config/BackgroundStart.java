@@ -1,0 +1,47 @@
+package io.podtally.app.config;
+
+import io.podtally.cache.RefreshingPodCountCache;
+import io.podtally.k8s.ClusterRegistry;
+import io.podtally.k8s.KubernetesCluster;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Once the application is ready: starts the clusters' node informers and metrics polling, then warms the pod counts
+ * of every cluster up. Both run in the background; neither delays start-up or readiness.
+ */
+@Component
+final class BackgroundStart {
+
+    private static final Logger log = LoggerFactory.getLogger(BackgroundStart.class);
+
+    private final ClusterRegistry registry;
+    private final RefreshingPodCountCache cache;
+    private final PodCountProperties podCounts;
+
+    BackgroundStart(ClusterRegistry registry, RefreshingPodCountCache cache, PodCountProperties podCounts) {
+        this.registry = registry;
+        this.cache = cache;
+        this.podCounts = podCounts;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        registry.start();
+        List<String> clusters = registry.clusters().stream().map(KubernetesCluster::name).toList();
+        if (!podCounts.warmUp() || clusters.isEmpty()) {
+            return;
+        }
+        cache.warmUp(clusters).whenComplete((outcomes, failure) -> {
+            if (failure != null) {
+                log.warn("Pod-count warm-up failed: {}", failure.toString());
+            } else {
+                log.info("Pod-count warm-up done: {}", outcomes);
+            }
+        });
+    }
+}

@@ -1,0 +1,205 @@
+package io.podtally.k8s.fabric8;
+
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.podtally.k8s.PodCountResult;
+import io.podtally.k8s.PodCounterSettings;
+import io.podtally.k8s.sim.SimulatedClusterServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures what one pod count costs the client per counted pod, side by side: (a) fabric8's typed
+ * paginated list building a full {@code Pod} per item, (b) {@link Fabric8PodCounter} reading only
+ * the fields it needs. The simulated cluster runs in a child process, so that every Java thread of
+ * this process works for the client; CPU time and allocated bytes are summed over all of them
+ * (ThreadMXBean), process CPU time (with GC and JIT) is reported too. It measures, it does not judge.
+ *
+ * <p>Arguments (all optional): nodes (5000), active pods (150000), measured rounds (3), warm-up rounds (2).
+ * Writes a Markdown table to {@code target/pod-count-cost.md} and logs it.
+ */
+public final class PodCountCostBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(PodCountCostBenchmark.class);
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private PodCountCostBenchmark() {
+    }
+
+    private record Count(Map<String, Integer> countsByNode, long pods) {
+    }
+
+    private record Sample(long threadCpuNanos, long processCpuNanos, long allocatedBytes, long wallNanos, long pods) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        long pods = args.length > 1 ? Long.parseLong(args[1]) : 150_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+
+        Path dir = Files.createTempDirectory("pod-count-cost");
+        Path kubeconfig = dir.resolve("config");
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), SimulatedClusterServer.class.getName(),
+                kubeconfig.toString(), Integer.toString(nodes), Long.toString(pods), "42")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("server.log").toFile())
+                .start();
+        try {
+            awaitFile(kubeconfig, server, Duration.ofMinutes(2));
+            Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+                run(client, nodes, pods, rounds, warmUp);
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                server.destroy();
+            }
+        }
+    }
+
+    private static void run(KubernetesClient client, int nodes, long pods, int rounds, int warmUp) throws IOException {
+        Fabric8PodCounter counter = new Fabric8PodCounter(client, PodCounterSettings.defaults());
+        Supplier<Count> typed = () -> typedCount(client, 1000);
+        Supplier<Count> streaming = () -> {
+            PodCountResult result = counter.count();
+            if (!result.complete()) {
+                throw new IllegalStateException("partial count: " + result.failure());
+            }
+            return new Count(result.countsByNode(), result.pods() - result.unscheduled());
+        };
+        Count expected = typed.get();
+        Count actual = streaming.get();
+        if (!expected.equals(actual) || expected.pods() != pods) {
+            throw new IllegalStateException("the two ways disagree: " + expected.pods() + " vs " + actual.pods());
+        }
+        for (int i = 0; i < warmUp; i++) {
+            typed.get();
+            streaming.get();
+        }
+        List<Sample> typedSamples = new ArrayList<>();
+        List<Sample> streamingSamples = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            typedSamples.add(measure(typed));
+            streamingSamples.add(measure(streaming));
+        }
+        String table = table(nodes, pods, rounds, warmUp, typedSamples, streamingSamples);
+        Path out = Path.of("target", "pod-count-cost.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table, StandardCharsets.UTF_8);
+        log.info("Pod count cost per counted pod ({} nodes, {} pods), written to {}:\n{}", nodes, pods, out, table);
+    }
+
+    /** The baseline: fabric8's typed list, a full Pod per item. */
+    static Count typedCount(KubernetesClient client, int pageSize) {
+        Map<String, Integer> counts = new HashMap<>();
+        long scheduled = 0;
+        String token = null;
+        do {
+            PodList page = client.pods().inAnyNamespace()
+                    .list(new ListOptionsBuilder()
+                            .withFieldSelector(Fabric8PodCounter.ACTIVE_PODS)
+                            .withLimit((long) pageSize)
+                            .withContinue(token)
+                            .build());
+            for (Pod pod : page.getItems()) {
+                String node = pod.getSpec().getNodeName();
+                if (node != null && !node.isEmpty()) {
+                    counts.merge(node, 1, Integer::sum);
+                    scheduled++;
+                }
+            }
+            token = page.getMetadata().getContinue();
+        } while (token != null && !token.isEmpty());
+        return new Count(counts, scheduled);
+    }
+
+    private static Sample measure(Supplier<Count> count) {
+        long[] ids = THREADS.getAllThreadIds();
+        long cpu0 = sum(THREADS.getThreadCpuTime(ids));
+        long alloc0 = sum(THREADS.getThreadAllocatedBytes(ids));
+        long process0 = OS.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        Count result = count.get();
+        long wall = System.nanoTime() - wall0;
+        long process = OS.getProcessCpuTime() - process0;
+        long[] after = THREADS.getAllThreadIds();
+        long cpu = sum(THREADS.getThreadCpuTime(after)) - cpu0;
+        long alloc = sum(THREADS.getThreadAllocatedBytes(after)) - alloc0;
+        return new Sample(cpu, process, alloc, wall, result.pods());
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            if (v > 0) {
+                total += v;
+            }
+        }
+        return total;
+    }
+
+    private static String table(int nodes, long pods, int rounds, int warmUp, List<Sample> typed, List<Sample> streaming) {
+        StringBuilder s = new StringBuilder();
+        s.append("| way | wall per count | thread CPU per pod | process CPU per pod | allocated per pod |\n");
+        s.append("|---|---:|---:|---:|---:|\n");
+        row(s, "typed `list()`, full `Pod` objects", typed);
+        row(s, "`Fabric8PodCounter`, streaming", streaming);
+        s.append("\n").append(nodes).append(" nodes, ").append(pods).append(" active pods, page size 1000, ")
+                .append(rounds).append(" measured rounds after ").append(warmUp).append(" warm-up rounds (medians), ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, max heap ")
+                .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MiB, Java ")
+                .append(System.getProperty("java.version")).append(", ").append(Instant.now()).append('\n');
+        return s.toString();
+    }
+
+    private static void row(StringBuilder s, String name, List<Sample> samples) {
+        long pods = samples.get(0).pods();
+        s.append("| ").append(name)
+                .append(" | ").append(median(samples, Sample::wallNanos) / 1_000_000).append(" ms")
+                .append(" | ").append(String.format("%.1f µs", median(samples, Sample::threadCpuNanos) / 1000.0 / pods))
+                .append(" | ").append(String.format("%.1f µs", median(samples, Sample::processCpuNanos) / 1000.0 / pods))
+                .append(" | ").append(String.format("%.1f KB", median(samples, Sample::allocatedBytes) / 1024.0 / pods))
+                .append(" |\n");
+    }
+
+    private static long median(List<Sample> samples, java.util.function.ToLongFunction<Sample> f) {
+        long[] values = samples.stream().mapToLong(f).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    private static void awaitFile(Path file, Process server, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("the simulated cluster exited with " + server.exitValue());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the simulated cluster did not start within " + timeout);
+            }
+            server.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+}
