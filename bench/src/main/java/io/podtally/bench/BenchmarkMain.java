@@ -58,8 +58,7 @@ public final class BenchmarkMain {
                 InProcessMeasurements.run(settings, sims, workDir, results);
             }
             if (parts.contains("http")) {
-                // design 1 last: its overload must not disturb the others' runs
-                for (Design design : List.of(Design.PODTALLY, Design.SEED_V2_23_1, Design.SEED_ORIGINAL)) {
+                for (Design design : settings.designs()) {
                     for (int replicas : settings.replicaCounts()) {
                         runDeployment(design, replicas, settings, environment, driver, results);
                     }

@@ -81,9 +81,15 @@ final class Deployment implements AutoCloseable {
                 + (extraQuery.isEmpty() ? "" : "&" + extraQuery);
     }
 
-    /** Drops the cluster's pod counts on every replica (one shared hash for podtally, one map per replica otherwise). */
-    void invalidate(String cluster) throws IOException, InterruptedException {
-        for (Replica replica : replicas) {
+    /**
+     * Drops the cluster's pod counts on every replica (one shared hash for podtally, one map per
+     * replica otherwise), {@code last} at the end, so that a request to it follows at once.
+     */
+    void invalidate(String cluster, Replica last) throws IOException, InterruptedException {
+        List<Replica> order = new ArrayList<>(replicas);
+        order.remove(last);
+        order.add(last);
+        for (Replica replica : order) {
             int status = driver.post(replica.uri("/api/v1/admin/clusters/" + URLEncoder.encode(cluster, StandardCharsets.UTF_8)
                     + "/pod-counts/invalidate"), Map.of("Authorization", "Bearer " + environment.adminToken()),
                     Duration.ofSeconds(10));

@@ -19,6 +19,7 @@ final class DeploymentRun {
 
     private static final String PAGE_100 = "page=1&page_size=100";
     private static final Duration CACHED_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SINGLE_REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** The seed's clients gave up after 30 s. */
     private static final Duration SEED_CLIENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ONE_COUNT_TIMEOUT = Duration.ofMinutes(5);
@@ -49,6 +50,32 @@ final class DeploymentRun {
             } else {
                 runCached(deployment);
             }
+        } finally {
+            scanLogs();
+        }
+    }
+
+    /** Notes what the replicas' logs say about degraded service during the run. */
+    private void scanLogs() throws IOException {
+        String prefix = design.name().toLowerCase(java.util.Locale.ROOT) + "-" + replicas + "-r";
+        Map<String, String> needles = Map.of(
+                "Pod-count store unreachable", "reads that found Redis unreachable (served `unavailable`)",
+                "has been blocked for", "Vert.x event-loop blocked warnings",
+                "OutOfMemoryError", "OutOfMemoryError");
+        for (Map.Entry<String, String> needle : new java.util.TreeMap<>(needles).entrySet()) {
+            long total = 0;
+            for (int i = 1; i <= replicas; i++) {
+                java.nio.file.Path log = environment.workDir().resolve(prefix + i + ".log");
+                if (java.nio.file.Files.exists(log)) {
+                    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+                        total += lines.filter(line -> line.contains(needle.getKey())).count();
+                    }
+                }
+            }
+            if (total > 0) {
+                results.notes.add(String.format("%s ×%d: %d log lines of %s", design.label(), replicas, total,
+                        needle.getValue()));
+            }
         }
     }
 
@@ -61,8 +88,9 @@ final class DeploymentRun {
             deployment.nodes(replica, incident, PAGE_100, Deployment.IDENTITY, CACHED_TIMEOUT);
             deployment.nodes(replica, large, PAGE_100, Deployment.IDENTITY, CACHED_TIMEOUT);
         }
+        warmUp(deployment, List.of(Deployment.nodesPath(incident, ""), Deployment.nodesPath(large, PAGE_100)));
         deployment.awaitCounts(incident, Duration.ofMinutes(2));
-        cold(deployment, incident, settings.coldIncident(), CACHED_TIMEOUT, true);
+        cold(deployment, incident, settings.coldIncident(), SINGLE_REQUEST_TIMEOUT, true);
 
         Window window = Window.open(deployment, environment);
         List<java.net.URI> steadyTargets = new ArrayList<>(deployment.everywhere(Deployment.nodesPath(incident, "")));
@@ -91,7 +119,7 @@ final class DeploymentRun {
             steadyRequests = steady.sent();
         }
         window.close(results, design, settings, steadyRequests);
-        cold(deployment, large, settings.coldLarge(), CACHED_TIMEOUT, false);
+        cold(deployment, large, settings.coldLarge(), SINGLE_REQUEST_TIMEOUT, false);
     }
 
     private void runSeedOriginal(Deployment deployment) throws IOException, InterruptedException {
@@ -108,6 +136,15 @@ final class DeploymentRun {
         window.close(results, design, settings, 0);
     }
 
+    /** Sends requests for a while so that the replicas' JIT has compiled the request path; nothing is recorded. */
+    private void warmUp(Deployment deployment, List<String> paths) {
+        List<java.net.URI> targets = new ArrayList<>();
+        paths.forEach(path -> targets.addAll(deployment.everywhere(path)));
+        LatencySummary summary = driver.closedLoop(targets, Deployment.GZIP, settings.saturationClients(), settings.warmUp(),
+                CACHED_TIMEOUT);
+        log.info("warm-up: {} requests, {} req/s", summary.completed(), Math.round(summary.throughput()));
+    }
+
     private void cold(Deployment deployment, String cluster, int repetitions, Duration timeout, boolean awaitRefill)
             throws IOException, InterruptedException {
         List<Duration> samples = new ArrayList<>();
@@ -117,7 +154,7 @@ final class DeploymentRun {
         List<Integer> nodes = new ArrayList<>();
         for (int i = 0; i < repetitions; i++) {
             Replica replica = deployment.replicas().get(i % deployment.size());
-            deployment.invalidate(cluster);
+            deployment.invalidate(cluster, replica);
             Deployment.NodeListAnswer answer = deployment.nodes(replica, cluster, "", Deployment.IDENTITY, timeout);
             samples.add(answer.elapsed());
             states.add(answer.status() == 200 ? answer.state() : "http-" + answer.status());
@@ -155,16 +192,21 @@ final class DeploymentRun {
                 timeout, summary));
     }
 
-    private void responseBytes(Deployment deployment) throws IOException, InterruptedException {
+    private void responseBytes(Deployment deployment) throws InterruptedException {
         Replica replica = deployment.replicas().get(0);
         for (ClusterUnderTest cluster : environment.clusters()) {
             for (String query : List.of("", PAGE_100)) {
-                Deployment.NodeListAnswer identity = deployment.nodes(replica, cluster.name(), query, Deployment.IDENTITY,
-                        CACHED_TIMEOUT);
-                Deployment.NodeListAnswer gzip = deployment.nodes(replica, cluster.name(), query,
-                        Map.of("Accept-Encoding", "gzip"), CACHED_TIMEOUT);
-                results.responseBytes.add(new Results.ResponseBytes(cluster.name(), query.isEmpty() ? "all nodes" : query,
-                        identity.nodes(), identity.bytes(), gzip.bytes(), gzip.contentEncoding()));
+                try {
+                    Deployment.NodeListAnswer identity = deployment.nodes(replica, cluster.name(), query,
+                            Deployment.IDENTITY, SINGLE_REQUEST_TIMEOUT);
+                    Deployment.NodeListAnswer gzip = deployment.nodes(replica, cluster.name(), query, Deployment.GZIP,
+                            SINGLE_REQUEST_TIMEOUT);
+                    results.responseBytes.add(new Results.ResponseBytes(cluster.name(),
+                            query.isEmpty() ? "all nodes" : query, identity.nodes(), identity.bytes(), gzip.bytes(),
+                            gzip.contentEncoding()));
+                } catch (IOException e) {
+                    results.notes.add("bytes per response, " + cluster.name() + " " + query + ": " + e);
+                }
             }
         }
     }
