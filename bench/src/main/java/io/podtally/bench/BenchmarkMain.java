@@ -48,9 +48,13 @@ public final class BenchmarkMain {
         try (RedisProcess redis = RedisProcess.start(workDir);
                 SimulatedClusters sims = SimulatedClusters.start(settings.pageLatency());
                 LoadDriver driver = new LoadDriver()) {
-            Environment environment = new Environment(workDir, sims.writeKubeconfig(workDir.resolve("kubeconfig")),
-                    redis.port(), HexFormat.of().formatHex(new SecureRandom().generateSeed(16)), sims.incident(),
-                    sims.large());
+            String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+            Environment serving = new Environment(Environment.Phase.SERVING, workDir,
+                    sims.writeKubeconfig(workDir.resolve("kubeconfig")), List.of(sims.incident(), sims.large()),
+                    redis.port(), token, Settings.FRESH_FOR, Settings.STALE_FOR);
+            Environment apiLoad = new Environment(Environment.Phase.API_LOAD, workDir,
+                    SimulatedClusters.writeKubeconfig(sims.incident(), workDir.resolve("kubeconfig-api-load")),
+                    List.of(sims.incident()), redis.port(), token, settings.apiFreshFor(), settings.apiStaleFor());
             if (parts.contains("jmh")) {
                 Microbenchmarks.run(settings, redis.port(), workDir, results);
             }
@@ -58,26 +62,28 @@ public final class BenchmarkMain {
                 InProcessMeasurements.run(settings, sims, workDir, results);
             }
             if (parts.contains("http")) {
-                for (Design design : settings.designs()) {
-                    for (int replicas : settings.replicaCounts()) {
-                        runDeployment(design, replicas, settings, environment, driver, results);
-                    }
+                for (Settings.Deploy deploy : settings.apiLoad()) {
+                    runDeployment(deploy, settings, apiLoad, driver, results);
+                }
+                for (Settings.Deploy deploy : settings.serving()) {
+                    runDeployment(deploy, settings, serving, driver, results);
                 }
             }
             String command = COMMAND + (settings.isQuick() ? " -Dbench.args=quick" : "");
             results.notes.add("whole run took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
-            new PerformanceReport(results, settings, machine, command, environment).writeInto(output);
+            new PerformanceReport(results, settings, machine, command, serving, apiLoad).writeInto(output);
         }
         log.info("results written to {}", output.toAbsolutePath());
     }
 
-    private static void runDeployment(Design design, int replicas, Settings settings, Environment environment,
+    private static void runDeployment(Settings.Deploy deploy, Settings settings, Environment environment,
             LoadDriver driver, Results results) throws InterruptedException {
         try {
-            new DeploymentRun(design, replicas, settings, environment, driver, results).run();
+            new DeploymentRun(deploy.design(), deploy.replicas(), settings, environment, driver, results).run();
         } catch (java.io.IOException e) {
-            log.error("{} with {} replica(s) failed: {}", design.label(), replicas, e.getMessage());
-            results.notes.add(design.label() + " ×" + replicas + " did not complete: " + e.getMessage());
+            log.error("{} with {} replica(s) failed: {}", deploy.design().label(), deploy.replicas(), e.getMessage());
+            results.notes.add(environment.phase() + ", " + deploy.design().label() + " ×" + deploy.replicas()
+                    + " did not complete: " + e.getMessage());
         }
     }
 }

@@ -43,10 +43,10 @@ final class Deployment implements AutoCloseable {
     static Deployment start(Design design, int count, Settings settings, Environment environment, LoadDriver driver)
             throws IOException, InterruptedException {
         List<Replica> replicas = new ArrayList<>();
-        String prefix = design.name().toLowerCase(java.util.Locale.ROOT) + "-" + count;
+        String prefix = prefix(design, count, environment);
         for (int i = 1; i <= count; i++) {
             String name = prefix + "-r" + i;
-            replicas.add(Replica.start(name, design, environment.replicaProperties(design, settings),
+            replicas.add(Replica.start(name, design, environment.replicaProperties(design),
                     settings.replicaHeap(), environment.workDir().resolve(name + ".log")));
         }
         Deployment deployment = new Deployment(design, replicas, driver, environment);
@@ -57,6 +57,12 @@ final class Deployment implements AutoCloseable {
             throw e;
         }
         return deployment;
+    }
+
+    /** The name of a deployment's replicas, followed by {@code 1}, {@code 2}, … */
+    static String prefix(Design design, int count, Environment environment) {
+        return environment.phase().name().toLowerCase(java.util.Locale.ROOT) + "-"
+                + design.name().toLowerCase(java.util.Locale.ROOT) + "-" + count;
     }
 
     Design design() {
@@ -138,37 +144,65 @@ final class Deployment implements AutoCloseable {
         }
     }
 
+    /** Waits until every replica's node informers have synced (its health details say so); asks for no pod count. */
     private void awaitServing(Duration deadline) throws IOException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         for (Replica replica : replicas) {
-            for (ClusterUnderTest cluster : environment.clusters()) {
-                while (true) {
-                    if (!replica.alive()) {
-                        throw new IOException("replica " + replica.name() + " exited; see its log");
-                    }
-                    int status = probe(replica.uri(nodesPath(cluster.name(), "page=1&page_size=1")));
-                    if (status == 200) {
-                        break;
-                    }
-                    if (System.nanoTime() > end) {
-                        throw new IOException("replica " + replica.name() + " does not serve " + cluster.name()
-                                + " after " + deadline + " (last status " + status + ")");
-                    }
-                    TimeUnit.MILLISECONDS.sleep(250);
+            while (true) {
+                if (!replica.alive()) {
+                    throw new IOException("replica " + replica.name() + " exited; see its log");
                 }
+                String states = informers(replica);
+                if (states.equals("synced")) {
+                    break;
+                }
+                if (System.nanoTime() > end) {
+                    throw new IOException("replica " + replica.name() + " not serving after " + deadline
+                            + " (informers: " + states + ")");
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
             }
         }
-        log.info("{} × {} serving both clusters", replicas.size(), design.label());
+        log.info("{} × {} serving", replicas.size(), design.label());
     }
 
-    private int probe(URI uri) throws InterruptedException {
+    /** {@code synced} when every cluster's informer has synced, otherwise what the health endpoint says. */
+    private String informers(Replica replica) throws InterruptedException {
         try {
-            return driver.get(uri, IDENTITY, Duration.ofSeconds(5)).status();
+            LoadDriver.Exchange health = driver.get(replica.uri("/actuator/health"), IDENTITY, Duration.ofSeconds(5));
+            JsonNode clusters = JSON.readTree(health.body()).path("components").path("clusters").path("details")
+                    .path("clusters");
+            List<String> states = new ArrayList<>();
+            for (ClusterUnderTest cluster : environment.clusters()) {
+                states.add(clusters.path(cluster.name()).path("informer").asString("absent"));
+            }
+            return states.stream().allMatch("synced"::equals) ? "synced" : String.join(",", states);
         } catch (ConnectException | HttpTimeoutException e) {
-            return -1;
-        } catch (IOException e) {
-            log.debug("probe {} failed: {}", uri, e.toString());
-            return -1;
+            return "not answering";
+        } catch (IOException | tools.jackson.core.JacksonException e) {
+            log.debug("health of {} not readable: {}", replica.name(), e.toString());
+            return "unreadable health";
+        }
+    }
+
+    /**
+     * Waits until every replica answers a small request within 250 ms again, after an overload
+     * left queued requests behind (their clients gave up, the server still works them off).
+     */
+    void awaitQuiet(Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        for (Replica replica : replicas) {
+            while (System.nanoTime() < end) {
+                try {
+                    if (driver.get(replica.uri("/actuator/health/liveness"), IDENTITY, Duration.ofSeconds(5)).elapsed()
+                            .toMillis() < 250) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    log.debug("{} busy: {}", replica.name(), e.toString());
+                }
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
         }
     }
 

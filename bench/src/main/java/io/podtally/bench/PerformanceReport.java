@@ -28,14 +28,17 @@ final class PerformanceReport {
     private final Machine machine;
     private final String command;
     private final Environment environment;
+    private final Environment apiLoad;
     private final StringBuilder out = new StringBuilder();
 
-    PerformanceReport(Results results, Settings settings, Machine machine, String command, Environment environment) {
+    PerformanceReport(Results results, Settings settings, Machine machine, String command, Environment serving,
+            Environment apiLoad) {
         this.results = results;
         this.settings = settings;
         this.machine = machine;
         this.command = command;
-        this.environment = environment;
+        this.environment = serving;
+        this.apiLoad = apiLoad;
     }
 
     void writeInto(Path file) throws IOException {
@@ -72,10 +75,13 @@ final class PerformanceReport {
                 .map(c -> String.format(Locale.ROOT, "`%s` %,d nodes / %,d active pods", c.name(), c.nodes(), c.activePods()))
                 .reduce((a, b) -> a + "; " + b).orElse(""));
         row("API-server latency", settings.pageLatency().toMillis() + " ms per pod page of 1000 (simulated cluster)");
-        row("freshness", "fresh-for " + settings.freshFor().toSeconds() + " s, stale-for " + settings.staleFor().toSeconds()
-                + " s (production 5 min / 10 min, shortened ×" + (300 / Math.max(1, settings.freshFor().toSeconds()))
-                + " so that a steady window holds several freshness windows)");
-        row("replicas", "separate JVMs, -Xmx" + settings.replicaHeap() + ", on 127.0.0.1, one shared redis-server");
+        row("freshness", "serving phase: fresh-for " + seconds(environment.freshFor()) + ", stale-for "
+                + seconds(environment.staleFor()) + " (production); API-load phase: fresh-for "
+                + seconds(apiLoad.freshFor()) + ", stale-for " + seconds(apiLoad.staleFor()) + " (shortened ×"
+                + Settings.FRESH_FOR.toSeconds() / Math.max(1, apiLoad.freshFor().toSeconds()) + ")");
+        row("deployments", "serving phase: " + deploys(settings.serving()) + "; API-load phase: "
+                + deploys(settings.apiLoad()) + "; every replica a JVM of its own (-Xmx" + settings.replicaHeap()
+                + "), all on 127.0.0.1 with one shared redis-server");
         row("load", "HTTP/1.1, `Accept-Encoding: gzip` like a browser; fixed rate = open loop, latency from the time a"
                 + " request was due; saturation = " + settings.saturationClients() + " closed-loop clients for "
                 + settings.saturation().toSeconds() + " s");
@@ -104,7 +110,7 @@ final class PerformanceReport {
         line("| goal | measured | met |");
         line("|---|---|---|");
         String incident = environment.incident().name();
-        String large = environment.large().name();
+        String large = environment.large().orElseThrow().name();
         Optional<Results.Cold> seed = cold(Design.SEED_ORIGINAL, incident);
         Optional<Results.Cold> podtally = cold(Design.PODTALLY, incident);
         if (seed.isPresent() && podtally.isPresent()) {
@@ -122,27 +128,35 @@ final class PerformanceReport {
         warmGoal(incident + " all nodes", Settings.PAGE_RATE, 10);
         warmGoal(large + " page=1&page_size=100", Settings.PAGE_RATE, 10);
         warmGoal(large + " all nodes", Settings.FULL_LIST_RATE, 150);
-        for (ClusterUnderTest cluster : environment.clusters()) {
-            List<Results.ListSequences> own = results.listSequences.stream()
-                    .filter(l -> l.design() == Design.PODTALLY && l.cluster().equals(cluster.name())).toList();
-            List<Results.ListSequences> v2 = results.listSequences.stream()
-                    .filter(l -> l.design() == Design.SEED_V2_23_1 && l.cluster().equals(cluster.name())).toList();
-            if (own.isEmpty() || own.stream().allMatch(l -> l.requests() == 0 && l.sequences() == 0)) {
-                continue;
-            }
+        List<Results.ListSequences> api = results.listSequences.stream()
+                .filter(l -> l.phase() == Environment.Phase.API_LOAD).toList();
+        if (!api.isEmpty()) {
             StringBuilder measured = new StringBuilder();
             boolean met = true;
-            for (Results.ListSequences l : own) {
-                long windows = freshnessWindows(l.window());
-                measured.append(String.format(Locale.ROOT, "podtally ×%d: %d in %d s (≤ %d windows); ", l.replicas(),
-                        l.sequences(), l.window().toSeconds(), windows));
-                met &= l.sequences() <= windows;
+            for (Results.ListSequences l : api) {
+                long windows = freshnessWindows(l.window(), l.freshFor());
+                measured.append(String.format(Locale.ROOT, "%s ×%d: %d in %d s (%d fresh-for windows); ",
+                        l.design().label(), l.replicas(), l.sequences(), l.window().toSeconds(), windows));
+                if (l.design() == Design.PODTALLY) {
+                    met &= l.sequences() <= windows;
+                }
             }
-            for (Results.ListSequences l : v2) {
-                measured.append(String.format(Locale.ROOT, "design 2 ×%d: %d; ", l.replicas(), l.sequences()));
+            line("| one pod LIST sequence per cluster per freshness window, any number of replicas (incident, steady "
+                    + "load) | " + measured + "| " + yes(met) + " |");
+        }
+        List<Results.ListSequences> startup = results.listSequences.stream()
+                .filter(l -> l.phase() == Environment.Phase.SERVING && l.during().startsWith("start-up")).toList();
+        if (!startup.isEmpty()) {
+            StringBuilder measured = new StringBuilder();
+            boolean met = true;
+            for (Results.ListSequences l : startup) {
+                measured.append(String.format(Locale.ROOT, "%s ×%d %s: %d; ", l.design().label(), l.replicas(),
+                        l.cluster(), l.sequences()));
+                if (l.design() == Design.PODTALLY) {
+                    met &= l.sequences() == 1;
+                }
             }
-            line("| one pod LIST sequence per cluster per freshness window, " + cluster.name() + " | " + measured + "| "
-                    + yes(met) + " |");
+            line("| start-up of a deployment: one pod LIST sequence per cluster | " + measured + "| " + yes(met) + " |");
         }
         results.clientCost.stream().filter(c -> c.approach().startsWith("podtally")).max(Comparator.comparingLong(Results.ClientCost::pods))
                 .ifPresent(c -> line(String.format(Locale.ROOT,
@@ -153,7 +167,7 @@ final class PerformanceReport {
 
     private void warmGoal(String scenario, double rate, double p99LimitMillis) {
         results.load.stream()
-                .filter(l -> l.design() == Design.PODTALLY && l.replicas() == 3 && l.kind().equals("fixed")
+                .filter(l -> l.phase() == Environment.Phase.SERVING && l.design() == Design.PODTALLY && l.replicas() == 3 && l.kind().equals("fixed")
                         && l.scenario().equals(scenario))
                 .findFirst()
                 .ifPresent(l -> line(String.format(Locale.ROOT, "| warm p99 ≤ %s ms, %s at %.0f req/s over 3 replicas | p99 %s ms"
@@ -163,8 +177,8 @@ final class PerformanceReport {
                         yes(l.summary().p99Micros() / 1000.0 <= p99LimitMillis && l.summary().ok() == l.summary().requests()))));
     }
 
-    private long freshnessWindows(Duration window) {
-        return (long) Math.ceil((double) window.toMillis() / settings.freshFor().toMillis());
+    private static long freshnessWindows(Duration window, Duration freshFor) {
+        return (long) Math.ceil((double) window.toMillis() / freshFor.toMillis());
     }
 
     private void cold() {
@@ -190,14 +204,14 @@ final class PerformanceReport {
     }
 
     private void warm() {
-        if (loads(l -> l.kind().equals("fixed")).isEmpty()) {
+        if (loads(l -> l.kind().equals("fixed") && l.phase() == Environment.Phase.SERVING).isEmpty()) {
             return;
         }
         line("## Warm, at a fixed rate");
         line("");
         line("| design | replicas | request | req/s | requests | p50 ms | p99 ms | max ms | timeouts | non-200 |");
         line("|---|---|---|---|---|---|---|---|---|---|");
-        for (Results.Load l : loads(l -> l.kind().equals("fixed"))) {
+        for (Results.Load l : loads(l -> l.kind().equals("fixed") && l.phase() == Environment.Phase.SERVING)) {
             LatencySummary s = l.summary();
             line(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %d | %s | %s | %s | %d | %d |", l.design().label(),
                     l.replicas(), l.scenario(), l.rate(), s.requests(), ms(s.p50Micros()), ms(s.p99Micros()),
@@ -231,27 +245,33 @@ final class PerformanceReport {
         }
         line("## Pod LIST sequences sent to the API server");
         line("");
-        line("Counted by the simulated API server during each deployment's steady window (the fixed-rate and"
-                + " saturation runs plus a background load of " + "4 req/s over both clusters and all replicas). Scaled"
-                + " = per 10 minutes at the production fresh-for of 5 min: raw × (600 s / window) × (fresh-for / 300 s)."
-                + " Design 1 lists on every request, so its figures follow the request rate.");
+        line("Counted by the simulated API server. API-load phase: " + settings.apiLoadRate() + " req/s of the"
+                + " incident node list, spread over the replicas, for " + settings.apiLoadWindow().toSeconds()
+                + " s, with fresh-for " + seconds(apiLoad.freshFor()) + "; scaled = per 10 minutes at the production"
+                + " fresh-for of 5 min: raw × (600 s / window) × (fresh-for / 300 s). Serving phase (production"
+                + " freshness, shorter than one fresh-for): the start-up counts and the warm runs. Design 1 lists on"
+                + " every request, so its figures follow the request rate.");
         line("");
-        line("| design | replicas | cluster | window s | sequences | pages | per 10 min as run | per 10 min scaled |");
-        line("|---|---|---|---|---|---|---|---|");
+        line("| phase | design | replicas | cluster | during | window s | requests | sequences | pages | per 10 min as run"
+                + " | per 10 min at 5 min fresh-for |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Results.ListSequences l : results.listSequences) {
-            line(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %.1f | %.1f |", l.design().label(),
-                    l.replicas(), l.cluster(), l.window().toSeconds(), l.sequences(), l.pages(), l.per10MinutesRaw(),
-                    l.design() == Design.SEED_ORIGINAL ? l.per10MinutesRaw() : l.per10MinutesScaled()));
+            boolean scaled = l.phase() == Environment.Phase.API_LOAD && l.design() != Design.SEED_ORIGINAL;
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %d | %d | %d | %d | %.1f | %s |", l.phase(),
+                    l.design().label(), l.replicas(), l.cluster(), l.during(), l.window().toSeconds(), l.requests(),
+                    l.sequences(), l.pages(), l.per10MinutesRaw(),
+                    scaled ? String.format(Locale.ROOT, "%.1f", l.per10MinutesScaled()) : "–"));
         }
         line("");
         if (!results.replicaCpu.isEmpty()) {
-            line("CPU used by all replicas of a deployment during its steady window:");
+            line("CPU used by all replicas of a deployment while it was measured (serving: the saturation and"
+                    + " fixed-rate runs; API load: the steady window):");
             line("");
-            line("| design | replicas | window s | replica CPU s |");
-            line("|---|---|---|---|");
+            line("| phase | design | replicas | window s | replica CPU s |");
+            line("|---|---|---|---|---|");
             for (Results.ReplicaCpu c : results.replicaCpu) {
-                line(String.format(Locale.ROOT, "| %s | %d | %d | %.1f |", c.design().label(), c.replicas(),
-                        c.window().toSeconds(), c.cpu().toMillis() / 1000.0));
+                line(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f |", c.phase(), c.design().label(),
+                        c.replicas(), c.window().toSeconds(), c.cpu().toMillis() / 1000.0));
             }
             line("");
         }
@@ -346,14 +366,14 @@ final class PerformanceReport {
         line("");
         line("<details><summary>every load run</summary>");
         line("");
-        line("| design | replicas | request | kind | rate/clients | sent | answered | errors | timeouts | statuses | s |"
+        line("| phase | design | replicas | request | kind | rate/clients | sent | answered | errors | timeouts | statuses | s |"
                 + " req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | mean bytes |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Results.Load l : results.load) {
             LatencySummary s = l.summary();
             long count = s.histogram().getTotalCount();
-            line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %.0f | %d | %d | %d | %d | %s | %.1f | %.1f | %d | %d | %d | %d | %d | %,d |",
-                    l.design().label(), l.replicas(), l.scenario(), l.kind(), l.rate(), s.requests(), s.completed(),
+            line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %d | %d | %d | %d | %s | %.1f | %.1f | %d | %d | %d | %d | %d | %,d |",
+                    l.phase(), l.design().label(), l.replicas(), l.scenario(), l.kind(), l.rate(), s.requests(), s.completed(),
                     s.errors(), s.timeouts(), s.statuses(), s.elapsed().toMillis() / 1000.0, s.throughput(), s.p50Micros(),
                     count == 0 ? 0 : s.histogram().getValueAtPercentile(90), s.p99Micros(),
                     count == 0 ? 0 : s.histogram().getValueAtPercentile(99.9), s.maxMicros(), s.meanBytes()));
@@ -386,6 +406,14 @@ final class PerformanceReport {
         sorted.sort(Comparator.naturalOrder());
         int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))).toNanos() / 1e6;
+    }
+
+    private static String deploys(List<Settings.Deploy> deploys) {
+        return String.join(", ", deploys.stream().map(d -> d.design().label() + " ×" + d.replicas()).toList());
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + " min" : duration.toSeconds() + " s";
     }
 
     private static String distinct(List<?> values) {

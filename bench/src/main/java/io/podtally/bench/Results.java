@@ -40,13 +40,19 @@ final class Results {
      * @param kind {@code fixed} (open loop at {@code rate}) or {@code saturation} (closed loop)
      * @param rate requests per second over all replicas (fixed) or concurrent clients (saturation)
      */
-    record Load(Design design, int replicas, String scenario, String kind, double rate, Duration timeout,
+    record Load(Environment.Phase phase, Design design, int replicas, String scenario, String kind, double rate, Duration timeout,
             LatencySummary summary) {
     }
 
-    /** Pod LIST sequences the API server received during a steady window. */
-    record ListSequences(Design design, int replicas, String cluster, Duration window, long sequences, long pages,
-            Duration freshFor, long requests) {
+    /**
+     * Pod LIST sequences the API server received during a stretch of a deployment's run.
+     *
+     * @param during which stretch
+     * @param freshFor the replicas' fresh-for
+     * @param requests node-list requests sent during the stretch (0 when not counted)
+     */
+    record ListSequences(Environment.Phase phase, Design design, int replicas, String cluster, String during,
+            Duration window, long sequences, long pages, Duration freshFor, long requests) {
 
         /** Sequences per 10 minutes at the production freshness (5 min), scaled from the shortened window. */
         double per10MinutesScaled() {
@@ -54,14 +60,14 @@ final class Results {
             return sequences * (600.0 / windowSeconds) * (freshFor.toMillis() / 300_000.0);
         }
 
-        /** Sequences per 10 minutes at the shortened freshness, as run. */
+        /** Sequences per 10 minutes at the freshness as run. */
         double per10MinutesRaw() {
             return sequences * 600.0 / (window.toMillis() / 1000.0);
         }
     }
 
     /** CPU time used by the replicas of one deployment during its steady window. */
-    record ReplicaCpu(Design design, int replicas, Duration window, Duration cpu) {
+    record ReplicaCpu(Environment.Phase phase, Design design, int replicas, Duration window, Duration cpu) {
     }
 
     /** Bytes of one node-list response. */

@@ -8,10 +8,12 @@ import java.util.List;
  *
  * @param mode {@code full} or {@code quick}
  * @param pageLatency simulated API-server latency of one 1000-pod page
- * @param freshFor {@code podtally.podcounts.fresh-for} of every replica (shortened from 5 min)
- * @param staleFor {@code podtally.podcounts.stale-for} of every replica (shortened from 10 min)
- * @param designs the designs run, in this order
- * @param replicaCounts the replica counts run for every design
+ * @param serving the deployments of the serving phase (both clusters, production freshness), in this order
+ * @param apiLoad the deployments of the API-load phase (incident cluster, shortened freshness)
+ * @param apiFreshFor fresh-for of the API-load phase
+ * @param apiStaleFor stale-for of the API-load phase
+ * @param apiLoadRate requests per second over all replicas during the API-load window
+ * @param apiLoadWindow how long the API-load window lasts
  * @param coldIncident cold starts per deployment on the incident cluster
  * @param coldLarge cold starts per deployment on the large cluster (designs 2 and 3)
  * @param coldLargeSeedOriginal cold starts on the large cluster for design 1 (each is one full count)
@@ -20,17 +22,17 @@ import java.util.List;
  * @param warmSeedOriginal duration of design 1's fixed-rate run
  * @param saturation duration of each closed-loop run
  * @param saturationClients concurrent clients of the closed-loop runs
- * @param singleReplicaRate the rate sent to a one-replica deployment during its steady window
- * @param singleReplicaWindow the steady window of a one-replica deployment
  * @param replicaHeap {@code -Xmx} of each replica
  */
 record Settings(
         String mode,
         Duration pageLatency,
-        Duration freshFor,
-        Duration staleFor,
-        List<Design> designs,
-        List<Integer> replicaCounts,
+        List<Deploy> serving,
+        List<Deploy> apiLoad,
+        Duration apiFreshFor,
+        Duration apiStaleFor,
+        double apiLoadRate,
+        Duration apiLoadWindow,
         int coldIncident,
         int coldLarge,
         int coldLargeSeedOriginal,
@@ -39,31 +41,42 @@ record Settings(
         Duration warmSeedOriginal,
         Duration saturation,
         int saturationClients,
-        double singleReplicaRate,
-        Duration singleReplicaWindow,
         String replicaHeap) {
 
     /** Requests per second over all replicas, incident cluster and a 100-node page of the large one. */
     static final double PAGE_RATE = 200;
     /** Requests per second for the full 5,000-node list. */
     static final double FULL_LIST_RATE = 20;
+    /** podtally's production freshness. */
+    static final Duration FRESH_FOR = Duration.ofMinutes(5);
+    static final Duration STALE_FOR = Duration.ofMinutes(10);
 
     static Settings full() {
-        // design 1 last: its overload must not disturb the others' runs
-        return new Settings("full", Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(120),
-                List.of(Design.PODTALLY, Design.SEED_V2_23_1, Design.SEED_ORIGINAL), List.of(1, 3), 5, 3, 1,
-                Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(8), 4,
-                PAGE_RATE / 3, Duration.ofSeconds(75), "1g");
+        return new Settings("full", Duration.ofMillis(500),
+                // design 1 last: its overload must not disturb the others' runs
+                List.of(new Deploy(Design.PODTALLY, 3), new Deploy(Design.SEED_V2_23_1, 3),
+                        new Deploy(Design.SEED_ORIGINAL, 1)),
+                List.of(new Deploy(Design.PODTALLY, 1), new Deploy(Design.PODTALLY, 3),
+                        new Deploy(Design.SEED_V2_23_1, 3)),
+                Duration.ofSeconds(10), Duration.ofSeconds(20), 30, Duration.ofSeconds(50),
+                5, 3, 1, Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(6), 4,
+                "1g");
     }
 
     static Settings smoke() {
-        return new Settings("quick", Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(20),
-                List.of(Design.PODTALLY, Design.SEED_ORIGINAL), List.of(3), 2, 1, 0, Duration.ofSeconds(4),
-                Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, PAGE_RATE / 3,
-                Duration.ofSeconds(20), "1g");
+        return new Settings("quick", Duration.ofMillis(50),
+                List.of(new Deploy(Design.PODTALLY, 3), new Deploy(Design.SEED_ORIGINAL, 1)),
+                List.of(new Deploy(Design.PODTALLY, 3)),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 30, Duration.ofSeconds(15),
+                2, 1, 0, Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3), 4,
+                "1g");
     }
 
     boolean isQuick() {
         return "quick".equals(mode);
+    }
+
+    /** One deployment: a design with a number of replicas. */
+    record Deploy(Design design, int replicas) {
     }
 }
