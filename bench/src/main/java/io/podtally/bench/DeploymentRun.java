@@ -77,18 +77,19 @@ final class DeploymentRun {
             deployment.nodes(replica, large, PAGE_100, Deployment.IDENTITY, SINGLE_REQUEST_TIMEOUT);
         }
         deployment.awaitCounts(incident, Duration.ofMinutes(2));
-        cold(deployment, incident, settings.coldIncident(), SINGLE_REQUEST_TIMEOUT, true);
         long waitStart = System.nanoTime();
         boolean loaded = deployment.awaitCounts(large, Duration.ofMinutes(6));
-        results.notes.add(String.format(Locale.ROOT, "%s ×%d: large cluster counts %s on every replica %d s after the"
-                + " incident cold starts", design.label(), replicas, loaded ? "loaded" : "NOT loaded",
+        results.notes.add(String.format(Locale.ROOT, "%s ×%d: large cluster counts %s on every replica %d s after"
+                + " the replicas served", design.label(), replicas, loaded ? "loaded" : "NOT loaded",
                 Duration.ofNanos(System.nanoTime() - waitStart).toSeconds()));
         Counters startupCounts = Counters.take(environment);
         results.listSequences.addAll(sinceStart.until(startupCounts, design, replicas, environment, 0,
                 "start-up: one count per cluster"));
+        cold(deployment, incident, settings.coldIncident(), SINGLE_REQUEST_TIMEOUT, true);
 
         warmUp(deployment, List.of(Deployment.nodesPath(incident, ""), Deployment.nodesPath(large, PAGE_100),
                 Deployment.nodesPath(large, "")));
+        Counters warmCounts = Counters.take(environment);
         Window window = Window.open(deployment);
         scenario(deployment, incident, "", Settings.PAGE_RATE);
         scenario(deployment, large, PAGE_100, Settings.PAGE_RATE);
@@ -97,7 +98,7 @@ final class DeploymentRun {
             responseBytes(deployment);
         }
         window.close(results, design, environment.phase());
-        results.listSequences.addAll(startupCounts.until(Counters.take(environment), design, replicas, environment, 0,
+        results.listSequences.addAll(warmCounts.until(Counters.take(environment), design, replicas, environment, 0,
                 "warm runs (within fresh-for)"));
         cold(deployment, large, settings.coldLarge(), SINGLE_REQUEST_TIMEOUT, false);
     }
@@ -116,7 +117,8 @@ final class DeploymentRun {
         LatencySummary overload = fixed(deployment, incident, "", Settings.PAGE_RATE, settings.warmSeedOriginal(),
                 SEED_CLIENT_TIMEOUT);
         results.listSequences.addAll(before.until(Counters.take(environment), design, replicas, environment,
-                overload.requests(), "fixed-rate run: one count per request"));
+                overload.requests(), "fixed-rate run: one count per request").stream()
+                .filter(l -> l.cluster().equals(incident)).toList());
         window.close(results, design, environment.phase());
         results.listSequences.addAll(sinceStart.until(Counters.take(environment), design, replicas, environment, 0,
                 "whole deployment"));
@@ -138,8 +140,20 @@ final class DeploymentRun {
                 steady.requests(), "steady load"));
     }
 
-    private void scenario(Deployment deployment, String cluster, String query, double rate) throws InterruptedException {
+    private void scenario(Deployment deployment, String cluster, String query, double rate)
+            throws IOException, InterruptedException {
+        Replica profiled = deployment.replicas().get(0);
+        String recording = "bench-" + results.profiles.size();
+        boolean profile = design == Design.PODTALLY;
+        if (profile) {
+            Profiles.start(profiled, recording);
+        }
         saturate(deployment, cluster, query, CACHED_TIMEOUT);
+        if (profile) {
+            results.profiles.add(Profiles.stop(profiled, recording,
+                    environment.workDir().resolve(profiled.name() + "-" + recording + ".jfr"),
+                    scenario(cluster, query) + ", saturation"));
+        }
         deployment.awaitQuiet(QUIET_DEADLINE);
         LatencySummary summary = fixed(deployment, cluster, query, rate, settings.warm(), CACHED_TIMEOUT);
         if (summary.timeouts() > 0) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -95,6 +96,7 @@ final class PerformanceReport {
         heap();
         bytes();
         microbenchmarks();
+        profiles();
         notes();
         raw();
         line(END);
@@ -344,6 +346,31 @@ final class PerformanceReport {
                     m.error(), m.unit(), m.allocBytesPerOp()));
         }
         line("");
+    }
+
+    private void profiles() {
+        if (results.profiles.isEmpty()) {
+            return;
+        }
+        line("## Where the CPU goes (podtally replica profiles)");
+        line("");
+        line("JDK Flight Recorder (`settings=profile`) on replica 1 of podtally ×3 during each saturation run."
+                + " Component = the first frame from the top of the stack that belongs to a known component, so"
+                + " each sample counts once; top methods = the frame on top of the stack.");
+        line("");
+        for (Results.Profile p : results.profiles) {
+            line("**" + p.scenario() + "** (" + p.replica() + ", " + p.samples() + " samples)");
+            line("");
+            line("| component | share |");
+            line("|---|---|");
+            for (Map.Entry<String, Integer> c : p.components()) {
+                line(String.format(Locale.ROOT, "| %s | %.0f %% |", c.getKey(), 100.0 * c.getValue() / Math.max(1, p.samples())));
+            }
+            line("");
+            line("Top methods: " + String.join("; ", p.methods().stream().limit(8).map(m -> String.format(Locale.ROOT,
+                    "`%s` %.0f %%", m.getKey(), 100.0 * m.getValue() / Math.max(1, p.samples()))).toList()));
+            line("");
+        }
     }
 
     private void notes() {

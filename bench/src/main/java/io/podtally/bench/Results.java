@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import io.podtally.bench.load.LatencySummary;
 
@@ -18,6 +19,7 @@ final class Results {
     final List<ClientCost> clientCost = Collections.synchronizedList(new ArrayList<>());
     final List<HeapHeld> heap = Collections.synchronizedList(new ArrayList<>());
     final List<Microbenchmark> microbenchmarks = Collections.synchronizedList(new ArrayList<>());
+    final List<Profile> profiles = Collections.synchronizedList(new ArrayList<>());
     final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -105,6 +107,17 @@ final class Results {
 
     /** Heap a replica holds for one cluster. */
     record HeapHeld(String cluster, String what, long bytes, String method) {
+    }
+
+    /**
+     * A CPU profile of one replica during one run.
+     *
+     * @param samples execution samples
+     * @param components samples per component (first known frame from the top of the stack)
+     * @param methods samples per top-of-stack method
+     */
+    record Profile(String replica, String scenario, int samples, List<Map.Entry<String, Integer>> components,
+            List<Map.Entry<String, Integer>> methods) {
     }
 
     /** One JMH result. */
