@@ -38,7 +38,7 @@ final class InProcessMeasurements {
 
     private static void clientCost(Settings settings, SimulatedClusters.Sim sim, Path kubeconfig, Path workDir,
             Results results) throws IOException, InterruptedException {
-        int warmups = settings.isQuick() ? 1 : sim.activePods() > 10_000 ? 2 : 10;
+        int warmups = settings.isQuick() ? 1 : sim.activePods() > 10_000 ? 1 : 10;
         Properties p = ChildJvm.run(ClientCostMain.class, List.of("-Xmx1g"),
                 List.of(kubeconfig.toString(), sim.name(), Integer.toString(warmups)), workDir,
                 "client-cost-" + sim.name(), Duration.ofMinutes(8));

@@ -58,15 +58,15 @@ record Settings(
                         new Deploy(Design.SEED_ORIGINAL, 1)),
                 List.of(new Deploy(Design.PODTALLY, 1), new Deploy(Design.PODTALLY, 3),
                         new Deploy(Design.SEED_V2_23_1, 3)),
-                Duration.ofSeconds(10), Duration.ofSeconds(20), 30, Duration.ofSeconds(50),
-                5, 3, 1, Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(6), 4,
+                Duration.ofSeconds(10), Duration.ofSeconds(20), 30, Duration.ofSeconds(40),
+                5, 2, 1, Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(6), 4,
                 "1g");
     }
 
     static Settings smoke() {
         return new Settings("quick", Duration.ofMillis(50),
                 List.of(new Deploy(Design.PODTALLY, 3), new Deploy(Design.SEED_ORIGINAL, 1)),
-                List.of(new Deploy(Design.PODTALLY, 3)),
+                List.of(new Deploy(Design.PODTALLY, 1)),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 30, Duration.ofSeconds(15),
                 2, 1, 0, Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(3), 4,
                 "1g");
