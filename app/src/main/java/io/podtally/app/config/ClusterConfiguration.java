@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * The clusters podtally serves: every context of the configured kubeconfig files (plus {@code in-cluster}), and the
@@ -23,31 +24,43 @@ class ClusterConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterConfiguration.class);
 
-    @Bean(destroyMethod = "close")
-    ClusterRegistry clusterRegistry(ClusterProperties clusters, PodCountProperties podCounts, DemoProperties demo) {
+    @Bean
+    ClusterSettings clusterSettings(ClusterProperties clusters, PodCountProperties podCounts) {
         List<Path> kubeconfigs = clusters.kubeconfigConfigured()
                 ? clusters.kubeconfig()
                 : Fabric8ClusterRegistry.defaultKubeconfigs();
-        ClusterSettings settings = clusters.settings(kubeconfigs, podCounts.counterSettings());
-        Fabric8ClusterRegistry configured = Fabric8ClusterRegistry.create(settings);
-        boolean runDemo = demo.enabled() == DemoProperties.Enabled.ON
-                || (demo.enabled() == DemoProperties.Enabled.AUTO && configured.clusters().isEmpty());
-        List<ClusterRegistry> parts = new ArrayList<>(List.of(configured));
-        List<AutoCloseable> resources = new ArrayList<>();
-        if (runDemo && !demo.presets().isEmpty()) {
-            log.info("Demo mode: serving simulated clusters {}", demo.presets().stream()
-                    .map(DemoProperties.Preset::clusterName).toList());
-            DemoClusters sims = DemoClusters.start(demo.presets());
-            resources.add(sims);
-            try {
-                parts.add(Fabric8ClusterRegistry.of(sims.configs(), settings));
-            } catch (RuntimeException e) {
-                sims.close();
-                configured.close();
-                throw e;
-            }
+        return clusters.settings(kubeconfigs, podCounts.counterSettings());
+    }
+
+    /** The clusters of the kubeconfig files and {@code in-cluster}; possibly none. */
+    @Bean(destroyMethod = "close")
+    Fabric8ClusterRegistry configuredClusters(ClusterSettings settings) {
+        return Fabric8ClusterRegistry.create(settings);
+    }
+
+    /** The simulated clusters of the demo mode; none when the demo is off. Closed after the registry. */
+    @Bean(destroyMethod = "close")
+    DemoClusters demoClusters(Fabric8ClusterRegistry configuredClusters, DemoProperties demo) {
+        boolean on = demo.enabled() == DemoProperties.Enabled.ON
+                || (demo.enabled() == DemoProperties.Enabled.AUTO && configuredClusters.clusters().isEmpty());
+        if (!on || demo.presets().isEmpty()) {
+            return DemoClusters.none();
         }
-        ClusterRegistry registry = new CompositeClusterRegistry(parts, resources);
+        log.info("Demo mode: serving simulated clusters {}",
+                demo.presets().stream().map(DemoProperties.Preset::clusterName).toList());
+        return DemoClusters.start(demo.presets());
+    }
+
+    /** Every cluster served: the configured ones and the demo ones. */
+    @Bean(destroyMethod = "close")
+    @Primary
+    ClusterRegistry clusterRegistry(
+            Fabric8ClusterRegistry configuredClusters, DemoClusters demoClusters, ClusterSettings settings) {
+        List<ClusterRegistry> owned = new ArrayList<>();
+        if (!demoClusters.clusters().isEmpty()) {
+            owned.add(Fabric8ClusterRegistry.of(demoClusters.configs(), settings));
+        }
+        ClusterRegistry registry = new CompositeClusterRegistry(configuredClusters, owned);
         log.info("Serving clusters {}", registry.clusters().stream().map(KubernetesCluster::name).toList());
         return registry;
     }

@@ -41,6 +41,9 @@ final class ClustersHealthIndicator implements HealthIndicator {
             store.put("error", problem);
             degraded = true;
         }
+        if (backend.eventsSubscribed() != null) {
+            store.put("events", backend.eventsSubscribed() ? "subscribed" : "not subscribed");
+        }
         Map<String, Object> clusters = new LinkedHashMap<>();
         for (KubernetesCluster cluster : registry.clusters()) {
             NodeCache nodes = cluster.nodes();

@@ -12,6 +12,7 @@ import io.podtally.cache.redis.RedisPodCountEvents;
 import io.podtally.cache.redis.RedisPodCountStore;
 import io.podtally.cache.redis.RedissonRefreshLock;
 import java.time.Clock;
+import java.time.Duration;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -21,11 +22,13 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /** The store, lock and events the pod-count cache runs on: Redis (shared by replicas) or memory (one replica). */
 final class PodCountBackend implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PodCountBackend.class);
+    private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(5);
 
     private final String kind;
     private final PodCountStore store;
@@ -33,15 +36,17 @@ final class PodCountBackend implements AutoCloseable {
     private final PodCountEvents events;
     private final LettuceConnectionFactory redis;
     private final RedissonClient redisson;
+    private final EventSubscription subscription;
 
     private PodCountBackend(String kind, PodCountStore store, RefreshLock lock, PodCountEvents events,
-            LettuceConnectionFactory redis, RedissonClient redisson) {
+            LettuceConnectionFactory redis, RedissonClient redisson, EventSubscription subscription) {
         this.kind = kind;
         this.store = store;
         this.lock = lock;
         this.events = events;
         this.redis = redis;
         this.redisson = redisson;
+        this.subscription = subscription;
     }
 
     /**
@@ -78,16 +83,22 @@ final class PodCountBackend implements AutoCloseable {
 
     private static PodCountBackend memory(PodCountSettings cacheSettings, Clock clock) {
         return new PodCountBackend("memory", new InMemoryPodCountStore(cacheSettings, clock), new LocalRefreshLock(),
-                new InMemoryPodCountEvents(), null, null);
+                new InMemoryPodCountEvents(), null, null, null);
     }
 
     private static PodCountBackend redis(
             LettuceConnectionFactory factory, RedisConnectionSettings settings, PodCountSettings cacheSettings) {
         StringRedisTemplate template = new StringRedisTemplate(factory);
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(factory);
+        container.afterPropertiesSet();
+        RedisPodCountEvents events = new RedisPodCountEvents(template, container);
+        EventSubscription subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
+        subscription.start();
         RedissonClient redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
         log.info("Pod counts are kept in Redis at {}", settings);
         return new PodCountBackend("redis", new RedisPodCountStore(template, cacheSettings),
-                new RedissonRefreshLock(redisson), new RedisPodCountEvents(template), factory, redisson);
+                new RedissonRefreshLock(redisson), events, factory, redisson, subscription);
     }
 
     /** Sends a PING; returns {@code null} when Redis answered, else why not. */
@@ -110,6 +121,11 @@ final class PodCountBackend implements AutoCloseable {
         return redis == null ? null : ping(redis);
     }
 
+    /** Whether this replica receives the events of the others: {@code null} for memory. */
+    Boolean eventsSubscribed() {
+        return subscription == null ? null : subscription.listening();
+    }
+
     PodCountStore store() {
         return store;
     }
@@ -127,6 +143,9 @@ final class PodCountBackend implements AutoCloseable {
     public void close() {
         try {
             events.close();
+            if (subscription != null) {
+                subscription.close();
+            }
         } finally {
             if (redisson != null && !redisson.isShutdown()) {
                 redisson.shutdown();

@@ -25,6 +25,11 @@ public final class DemoClusters implements AutoCloseable {
         this.clusters = clusters;
     }
 
+    /** No simulated cluster: the demo is off. */
+    public static DemoClusters none() {
+        return new DemoClusters(Map.of());
+    }
+
     /** Generates and starts one simulated cluster per preset, in parallel, each named after its preset. */
     public static DemoClusters start(List<Preset> presets) {
         long started = System.nanoTime();

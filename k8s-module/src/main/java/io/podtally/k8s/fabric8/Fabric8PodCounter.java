@@ -3,30 +3,33 @@ package io.podtally.k8s.fabric8;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.podtally.k8s.PodCountResult;
 import io.podtally.k8s.PodCounter;
 import io.podtally.k8s.PodCounterSettings;
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,13 +63,18 @@ public final class Fabric8PodCounter implements PodCounter {
     /** The field selector of the list: pods that still occupy their node. */
     public static final String ACTIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 
+    /** A server-side Table of the pods, or else the plain list. */
+    static final String ACCEPT_TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json";
+    static final String ACCEPT_LIST = "application/json";
+
     private static final int MAX_MESSAGE = 300;
 
     private final HttpClient http;
     private final String podsUrl;
     private final String target;
     private final PodCounterSettings settings;
-    private final LongSupplier nanoTime;
+    private final boolean askForTable;
+    private final LongSupplier nanoTime = System::nanoTime;
 
     /**
      * A counter for the cluster {@code client} talks to.
@@ -75,13 +83,14 @@ public final class Fabric8PodCounter implements PodCounter {
      * @param settings page size, timeouts, caps
      */
     public Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings) {
-        this(client, settings, System::nanoTime);
+        this(client, settings, true);
     }
 
-    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, LongSupplier nanoTime) {
+    /** A counter that asks for the Table, or ({@code askForTable == false}) only for the plain list. */
+    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, boolean askForTable) {
         Objects.requireNonNull(client, "client");
+        this.askForTable = askForTable;
         this.settings = validate(Objects.requireNonNull(settings, "settings"));
-        this.nanoTime = nanoTime;
         this.http = client.getHttpClient().newBuilder()
                 .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
                         .withRequestRetryBackoffLimit(0)
@@ -126,13 +135,13 @@ public final class Fabric8PodCounter implements PodCounter {
             Outcome outcome = fetch(number, attempt.continueToken, Math.min(left, settings.pageTimeout().toNanos()));
             if (outcome instanceof Outcome.Listed listed) {
                 attempt.add(listed.page());
-                log.debug("Pod page {} of {}: {} active pods, {} remaining", number, target, listed.page().pods(),
-                        listed.page().remainingItemCount());
+                log.debug("Pod page {} of {} as {}: {} active pods, {} remaining", number, target,
+                        listed.page().format(), listed.page().pods(), listed.page().remainingItemCount());
                 if (attempt.continueToken == null) {
                     PodCountResult result = attempt.result(true, restarts, elapsed(start), null);
-                    log.info("Counted {} active pods on {} nodes of {} ({} unscheduled) in {} pages, {} ms, {} restarts",
-                            result.pods(), result.countsByNode().size(), target, result.unscheduled(),
-                            result.pages(), result.elapsed().toMillis(), restarts);
+                    log.info("Counted {} active pods on {} nodes of {} ({} unscheduled) in {} pages as {}, {} ms, "
+                            + "{} restarts", result.pods(), result.countsByNode().size(), target, result.unscheduled(),
+                            result.pages(), listed.page().format(), result.elapsed().toMillis(), restarts);
                     return result;
                 }
             } else if (outcome instanceof Outcome.Expired expired) {
@@ -220,12 +229,18 @@ public final class Fabric8PodCounter implements PodCounter {
     private Outcome fetch(int number, String continueToken, long timeoutNanos) {
         HttpRequest request = http.newHttpRequestBuilder()
                 .uri(URI.create(pageUrl(continueToken)))
-                .header("Accept", "application/json")
+                .header("Accept", askForTable ? ACCEPT_TABLE : ACCEPT_LIST)
                 .timeout(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), TimeUnit.MILLISECONDS)
                 .build();
         long pageDeadline = nanoTime.getAsLong() + timeoutNanos;
-        CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(request, InputStream.class);
-        HttpResponse<InputStream> response;
+        PageConsumer consumer = new PageConsumer();
+        CompletableFuture<HttpResponse<AsyncBody>> future;
+        try {
+            future = http.consumeBytes(request, consumer);
+        } catch (IllegalStateException | KubernetesClientException e) {
+            return new Outcome.Failed(describe(e));
+        }
+        HttpResponse<AsyncBody> response;
         try {
             response = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -238,43 +253,83 @@ public final class Fabric8PodCounter implements PodCounter {
         } catch (ExecutionException e) {
             return new Outcome.Failed(describe(e.getCause()));
         }
-        InputStream body = response.body();
-        AtomicBoolean done = new AtomicBoolean();
-        long bodyLeft = Math.max(1, pageDeadline - nanoTime.getAsLong());
-        // A body that stops arriving blocks the reader; closing it at the page deadline unblocks it.
-        CompletableFuture.delayedExecutor(bodyLeft, TimeUnit.NANOSECONDS).execute(() -> {
-            if (done.compareAndSet(false, true)) {
-                closeQuietly(body);
-            }
-        });
-        Outcome outcome = answer(response, body);
-        if (done.compareAndSet(false, true)) {
-            closeQuietly(body);
-            return outcome;
+        AsyncBody body = response.body();
+        if (response.code() == 200) {
+            return list(body, consumer, pageDeadline, timeoutNanos);
         }
-        log.debug("Pod page {} of {}: body not read within the page timeout", number, target);
-        return outcome instanceof Outcome.Failed
-                ? new Outcome.Failed("no complete answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms")
-                : outcome;
+        body.consume();
+        try {
+            body.done().get(Math.max(1, pageDeadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            body.cancel();
+            return new Outcome.Failed("HTTP " + response.code() + ", body not complete within "
+                    + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+        } catch (InterruptedException e) {
+            body.cancel();
+            Thread.currentThread().interrupt();
+            return new Outcome.Failed("interrupted");
+        } catch (ExecutionException | CancellationException e) {
+            return new Outcome.Failed("HTTP " + response.code() + ", reading the body failed: " + describe(e));
+        }
+        return failure(response, consumer.errorBody.toByteArray());
     }
 
-    private Outcome answer(HttpResponse<InputStream> response, InputStream body) {
-        int code = response.code();
+    private Outcome list(AsyncBody body, PageConsumer consumer, long pageDeadline, long timeoutNanos) {
+        PodPageStream stream = new PodPageStream(pageDeadline, nanoTime);
+        consumer.stream = stream;
+        body.done().whenComplete((done, error) -> stream.end(error));
+        body.consume();
         try {
-            if (code == 200) {
-                return new Outcome.Listed(PodListPageParser.parse(body));
+            return new Outcome.Listed(PodListPageParser.parse(stream));
+        } catch (JacksonException | IllegalArgumentException e) {
+            body.cancel();
+            if (stream.timedOut()) {
+                return new Outcome.Failed("no complete answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
             }
-            String status = PodApiStatus.read(body, MAX_MESSAGE);
-            if (code == 410) {
-                int colon = status.indexOf(':');
-                return new Outcome.Expired(colon > 0 ? status.substring(0, colon) : status);
+            if (Thread.currentThread().isInterrupted()) {
+                return new Outcome.Failed("interrupted");
             }
-            if (code == 429) {
-                return new Outcome.Throttled(retryAfter(response.header("Retry-After")));
+            return new Outcome.Failed("unreadable answer (HTTP 200): " + describe(e));
+        } finally {
+            stream.close();
+        }
+    }
+
+    private static Outcome failure(HttpResponse<AsyncBody> response, byte[] errorBody) {
+        int code = response.code();
+        String status = PodApiStatus.read(errorBody, MAX_MESSAGE);
+        if (code == 410) {
+            int colon = status.indexOf(':');
+            return new Outcome.Expired(colon > 0 ? status.substring(0, colon) : status);
+        }
+        if (code == 429) {
+            return new Outcome.Throttled(retryAfter(response.header("Retry-After")));
+        }
+        return new Outcome.Failed("HTTP " + code + (status.isEmpty() ? "" : ": " + status));
+    }
+
+    /**
+     * Receives a page's chunks on the HTTP client's thread: those of a list page go to the stream the
+     * counting thread parses, those of an error answer are kept (their start) for the message.
+     */
+    private static final class PageConsumer implements AsyncBody.Consumer<List<ByteBuffer>> {
+        private final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
+        private volatile PodPageStream stream;
+
+        @Override
+        public void consume(List<ByteBuffer> buffers, AsyncBody body) {
+            PodPageStream listing = stream;
+            if (listing != null) {
+                listing.offer(buffers, body);
+                return;
             }
-            return new Outcome.Failed("HTTP " + code + (status.isEmpty() ? "" : ": " + status));
-        } catch (JacksonException | IllegalArgumentException | UncheckedIOException e) {
-            return new Outcome.Failed("unreadable answer (HTTP " + code + "): " + describe(e));
+            for (ByteBuffer buffer : buffers) {
+                int keep = Math.min(buffer.remaining(), PodApiStatus.MAX_BODY - errorBody.size());
+                byte[] bytes = new byte[keep];
+                buffer.get(bytes);
+                errorBody.write(bytes, 0, keep);
+            }
+            body.consume();
         }
     }
 
@@ -282,6 +337,9 @@ public final class Fabric8PodCounter implements PodCounter {
         StringBuilder url = new StringBuilder(podsUrl)
                 .append("?fieldSelector=").append(URLEncoder.encode(ACTIVE_PODS, StandardCharsets.UTF_8))
                 .append("&limit=").append(settings.pageSize());
+        if (askForTable) {
+            url.append("&includeObject=None");
+        }
         if (continueToken != null) {
             url.append("&continue=").append(URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
         }
@@ -308,7 +366,7 @@ public final class Fabric8PodCounter implements PodCounter {
 
     private static String describe(Throwable t) {
         Throwable cause = t;
-        while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException
                 || cause instanceof UncheckedIOException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
@@ -324,13 +382,5 @@ public final class Fabric8PodCounter implements PodCounter {
             return "";
         }
         return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "…";
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            log.debug("Closing a pod page body failed: {}", e.toString());
-        }
     }
 }

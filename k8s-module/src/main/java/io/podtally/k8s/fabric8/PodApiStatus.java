@@ -1,8 +1,5 @@
 package io.podtally.k8s.fabric8;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -14,7 +11,8 @@ import tools.jackson.core.json.JsonFactory;
 final class PodApiStatus {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final int MAX_BODY = 16 * 1024;
+    /** The most of an error body worth reading. */
+    static final int MAX_BODY = 16 * 1024;
 
     private PodApiStatus() {
     }
@@ -22,16 +20,8 @@ final class PodApiStatus {
     /**
      * Returns {@code "Reason: message"} of a {@code Status} body, the start of any other body, or
      * an empty string; at most {@code maxLength} characters.
-     *
-     * @throws UncheckedIOException when the body cannot be read
      */
-    static String read(InputStream body, int maxLength) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BODY);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static String read(byte[] bytes, int maxLength) {
         String reason = null;
         String message = null;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), bytes)) {

@@ -10,9 +10,12 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Reads one page of a pod list as a stream of tokens, keeping only {@code metadata.continue},
- * {@code metadata.remainingItemCount} and, per item, {@code spec.nodeName} and {@code status.phase};
- * every other field is skipped without being materialised.
+ * Reads one page of a pod list as a stream of tokens, in either form an API server answers with:
+ * a {@code PodList}, of which it keeps {@code metadata.continue}, {@code metadata.remainingItemCount}
+ * and, per item, {@code spec.nodeName} and {@code status.phase}; or a server-side {@code Table}
+ * ({@code meta.k8s.io/v1}), of which it keeps the same metadata, the position of the {@code Node}
+ * column in {@code columnDefinitions} and each row's cell at that position. Every other field is
+ * skipped without being materialised. The form is told by {@code kind}.
  */
 final class PodListPageParser {
 
@@ -20,6 +23,16 @@ final class PodListPageParser {
 
     private PodListPageParser() {
     }
+
+    /** The form a page came in. */
+    enum Format {
+        POD_LIST, TABLE
+    }
+
+    /** The name of the pod table's column that holds {@code spec.nodeName}. */
+    static final String NODE_COLUMN = "Node";
+    /** What a table cell holds for a pod without a node. */
+    static final String NONE = "<none>";
 
     /**
      * What one page held.
@@ -30,16 +43,19 @@ final class PodListPageParser {
      * @param inactive items in phase Succeeded or Failed (the field selector should have excluded them)
      * @param continueToken the token of the next page, or {@code null} on the last page
      * @param remainingItemCount the server's estimate of the items after this page, or {@code null}
+     * @param format the form the page came in
      */
     record Page(Map<String, int[]> countsByNode, long pods, long unscheduled, long inactive, String continueToken,
-            Long remainingItemCount) {
+            Long remainingItemCount, Format format) {
     }
 
     /**
      * Parses a page.
      *
      * @throws JacksonException when the body is not JSON or ends early (an I/O failure while reading it included)
-     * @throws IllegalArgumentException when the body is JSON but not a pod list
+     * @throws IllegalArgumentException when the body is JSON but neither a pod list nor a pod table
+     *     that can be read (a table whose rows come before its column definitions, or without a
+     *     {@code Node} column)
      */
     static Page parse(InputStream body) {
         Map<String, int[]> counts = new HashMap<>();
@@ -48,12 +64,45 @@ final class PodListPageParser {
         long inactive = 0;
         String continueToken = null;
         Long remaining = null;
+        String kind = null;
+        boolean items = false;
+        boolean columns = false;
+        boolean rows = false;
+        int nodeColumn = -1;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
-                if ("metadata".equals(name) && value == JsonToken.START_OBJECT) {
+                if ("kind".equals(name) && value == JsonToken.VALUE_STRING) {
+                    kind = p.getString();
+                    if (!"PodList".equals(kind) && !"Table".equals(kind)) {
+                        throw new IllegalArgumentException("not a pod list: kind " + kind);
+                    }
+                } else if ("columnDefinitions".equals(name) && value == JsonToken.START_ARRAY) {
+                    columns = true;
+                    nodeColumn = nodeColumn(p);
+                } else if ("rows".equals(name) && value == JsonToken.START_ARRAY) {
+                    rows = true;
+                    if (!columns) {
+                        throw new IllegalArgumentException("a pod table whose rows come before its columnDefinitions");
+                    }
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t != JsonToken.START_OBJECT) {
+                            throw new IllegalArgumentException("not a pod table: a row is " + t);
+                        }
+                        if (nodeColumn < 0) {
+                            throw new IllegalArgumentException("a pod table without a " + NODE_COLUMN + " column");
+                        }
+                        String node = nodeCell(p, nodeColumn);
+                        pods++;
+                        if (node == null || node.isEmpty() || NONE.equals(node)) {
+                            unscheduled++;
+                        } else {
+                            counts.computeIfAbsent(node, k -> new int[1])[0]++;
+                        }
+                    }
+                } else if ("metadata".equals(name) && value == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                         String field = p.currentName();
                         JsonToken v = p.nextToken();
@@ -67,6 +116,7 @@ final class PodListPageParser {
                         }
                     }
                 } else if ("items".equals(name) && value == JsonToken.START_ARRAY) {
+                    items = true;
                     for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                         if (t != JsonToken.START_OBJECT) {
                             throw new IllegalArgumentException("not a pod list: an item is " + t);
@@ -87,7 +137,72 @@ final class PodListPageParser {
                 }
             }
         }
-        return new Page(counts, pods, unscheduled, inactive, continueToken, remaining);
+        Format format = format(kind, items, columns || rows);
+        return new Page(counts, pods, unscheduled, inactive, continueToken, remaining, format);
+    }
+
+    private static Format format(String kind, boolean items, boolean tableParts) {
+        if (items && tableParts) {
+            throw new IllegalArgumentException("not a pod list: both items and table rows");
+        }
+        if ("Table".equals(kind)) {
+            if (items) {
+                throw new IllegalArgumentException("not a pod table: items in a Table");
+            }
+            return Format.TABLE;
+        }
+        if (tableParts) {
+            throw new IllegalArgumentException("not a pod list: table rows in " + (kind == null ? "an object without kind"
+                    : "a " + kind));
+        }
+        return Format.POD_LIST;
+    }
+
+    /** The position of the {@code Node} column among the column definitions, or -1. */
+    private static int nodeColumn(JsonParser p) {
+        int found = -1;
+        int index = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), index++) {
+            if (t != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a pod table: a column definition is " + t);
+            }
+            if (NODE_COLUMN.equals(field(p, "name")) && found < 0) {
+                found = index;
+            }
+        }
+        return found;
+    }
+
+    /** The cell at {@code column} of the row the parser is in ({@code null} when the cell is null). */
+    private static String nodeCell(JsonParser p, int column) {
+        String node = null;
+        boolean cells = false;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("cells".equals(name) && value == JsonToken.START_ARRAY) {
+                cells = true;
+                int index = 0;
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), index++) {
+                    if (index == column && t == JsonToken.VALUE_STRING) {
+                        node = p.getString();
+                    } else if (index == column && t != JsonToken.VALUE_NULL) {
+                        throw new IllegalArgumentException("not a pod table: the " + NODE_COLUMN + " cell is " + t);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (index <= column) {
+                    throw new IllegalArgumentException("a pod table row without a " + NODE_COLUMN + " cell");
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (!cells) {
+            throw new IllegalArgumentException("a pod table row without cells");
+        }
+        return node;
     }
 
     private record Item(String nodeName, String phase) {

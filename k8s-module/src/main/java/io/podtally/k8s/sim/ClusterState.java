@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -62,6 +63,8 @@ final class ClusterState {
     private final Map<Kind, Long> droppedUpTo = new HashMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
     private long resourceVersion = 1000;
+    private String matchingKey;
+    private long matchingCount;
     private int nodeSerial;
 
     ClusterState(ClusterSpec spec) {
@@ -150,7 +153,14 @@ final class ClusterState {
         return resourceVersion;
     }
 
-    synchronized Page<SimPod> podPage(FieldSelector selector, String namespace, String afterKey, int limit) {
+    /**
+     * One page of pods matching {@code selector}, after {@code afterKey}. When the list started at
+     * the current resource version ({@code listVersion}), the remaining count comes from the number of
+     * matching pods, counted once per selector and version, minus those served; otherwise the rest is
+     * scanned.
+     */
+    synchronized Page<SimPod> podPage(FieldSelector selector, String namespace, String afterKey, int limit,
+            long listVersion, long served) {
         NavigableSet<SimPod> from = pods;
         if (namespace != null) {
             from = pods.subSet(SimPod.probe(namespace, ""), true, SimPod.probe(namespace + "\u0000", ""), false);
@@ -163,19 +173,43 @@ final class ClusterState {
             from = from.tailSet(SimPod.probe(afterKey.substring(0, slash), afterKey.substring(slash + 1)), false);
         }
         List<SimPod> items = new ArrayList<>(limit > 0 ? Math.min(limit, 4096) : 1024);
-        long remaining = 0;
-        for (SimPod pod : from) {
-            if (!selector.test(pod)) {
-                continue;
-            }
-            if (limit <= 0 || items.size() < limit) {
+        Iterator<SimPod> it = from.iterator();
+        while (it.hasNext() && (limit <= 0 || items.size() < limit)) {
+            SimPod pod = it.next();
+            if (selector.test(pod)) {
                 items.add(pod);
-            } else {
-                remaining++;
+            }
+        }
+        long remaining;
+        if (!it.hasNext()) {
+            remaining = 0;
+        } else if (afterKey == null || listVersion == resourceVersion) {
+            String key = selector.text() + "|" + namespace + "|" + resourceVersion;
+            if (!key.equals(matchingKey)) {
+                matchingKey = key;
+                matchingCount = count(pods, selector, namespace);
+            }
+            remaining = matchingCount - served - items.size();
+        } else {
+            remaining = 0;
+            while (it.hasNext()) {
+                if (selector.test(it.next())) {
+                    remaining++;
+                }
             }
         }
         String last = items.isEmpty() ? null : items.get(items.size() - 1).key();
         return new Page<>(items, resourceVersion, last, remaining);
+    }
+
+    private long count(Iterable<SimPod> candidates, FieldSelector selector, String namespace) {
+        long n = 0;
+        for (SimPod pod : candidates) {
+            if ((namespace == null || namespace.equals(pod.namespace())) && selector.test(pod)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     synchronized Page<SimNode> nodePage(String afterName, int limit) {

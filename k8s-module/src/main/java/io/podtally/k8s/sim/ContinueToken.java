@@ -12,15 +12,17 @@ import java.util.regex.Pattern;
  * @param resourceVersion the resource version the list started at
  * @param lastKey {@code namespace/name} (or {@code name}) of the last item served
  * @param nextPage the number of the page the token asks for (the first page is 1)
+ * @param served items served before the page the token asks for
  */
-record ContinueToken(long resourceVersion, String lastKey, int nextPage) {
+record ContinueToken(long resourceVersion, String lastKey, int nextPage, long served) {
 
     private static final Pattern FORMAT =
-            Pattern.compile("\\{\"v\":\"meta.k8s.io/v1\",\"rv\":(\\d+),\"start\":\"([^\"]*)\",\"page\":(\\d+)}");
+            Pattern.compile("\\{\"v\":\"meta.k8s.io/v1\",\"rv\":(\\d+),\"start\":\"([^\"]*)\",\"page\":(\\d+),"
+                    + "\"served\":(\\d+)}");
 
     String encode() {
         String json = "{\"v\":\"meta.k8s.io/v1\",\"rv\":" + resourceVersion + ",\"start\":\"" + lastKey + "\",\"page\":"
-                + nextPage + "}";
+                + nextPage + ",\"served\":" + served + "}";
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -40,6 +42,7 @@ record ContinueToken(long resourceVersion, String lastKey, int nextPage) {
         if (!m.matches()) {
             throw new IllegalArgumentException("continue key is not valid: incorrect encoded start resourceVersion");
         }
-        return new ContinueToken(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)));
+        return new ContinueToken(Long.parseLong(m.group(1)), m.group(2), Integer.parseInt(m.group(3)),
+                Long.parseLong(m.group(4)));
     }
 }

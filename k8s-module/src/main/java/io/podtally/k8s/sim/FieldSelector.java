@@ -12,12 +12,19 @@ import java.util.function.Predicate;
  */
 final class FieldSelector implements Predicate<SimPod> {
 
-    private static final FieldSelector EVERYTHING = new FieldSelector(List.of());
+    private static final FieldSelector EVERYTHING = new FieldSelector(List.of(), "");
 
     private final List<Requirement> requirements;
+    private final String text;
 
-    private FieldSelector(List<Requirement> requirements) {
+    private FieldSelector(List<Requirement> requirements, String text) {
         this.requirements = requirements;
+        this.text = text;
+    }
+
+    /** The selector as it was given. */
+    String text() {
+        return text;
     }
 
     static FieldSelector everything() {
@@ -61,7 +68,7 @@ final class FieldSelector implements Predicate<SimPod> {
             }
             requirements.add(new Requirement(field, value, negated));
         }
-        return new FieldSelector(List.copyOf(requirements));
+        return new FieldSelector(List.copyOf(requirements), selector.trim());
     }
 
     @Override

@@ -12,6 +12,7 @@ package io.podtally.k8s.sim;
  * @param podWatches pod watches opened
  * @param metrics requests to {@code metrics.k8s.io}
  * @param other discovery and anything else
+ * @param podTablePages pod list requests answered as a {@code Table} (included in {@code podListPages})
  */
 public record RequestCounts(
         long nodeLists,
@@ -21,7 +22,8 @@ public record RequestCounts(
         long podListSequences,
         long podWatches,
         long metrics,
-        long other) {
+        long other,
+        long podTablePages) {
 
     /** All requests. */
     public long total() {

@@ -54,14 +54,15 @@ final class SimDispatcher extends Dispatcher {
         this.cluster = cluster;
         this.state = state;
         for (String kind : List.of("nodeLists", "nodeGets", "nodeWatches", "podListPages", "podListSequences",
-                "podWatches", "metrics", "other")) {
+                "podTablePages", "podWatches", "metrics", "other")) {
             counters.put(kind, new LongAdder());
         }
     }
 
     RequestCounts counts() {
         return new RequestCounts(count("nodeLists"), count("nodeGets"), count("nodeWatches"), count("podListPages"),
-                count("podListSequences"), count("podWatches"), count("metrics"), count("other"));
+                count("podListSequences"), count("podWatches"), count("metrics"), count("other"),
+                count("podTablePages"));
     }
 
     void resetCounts() {
@@ -99,7 +100,7 @@ final class SimDispatcher extends Dispatcher {
                 hit("other");
                 return status(405, "MethodNotAllowed", "the simulated cluster only serves reads");
             }
-            return route(path, segments, query, watch, webSocket);
+            return route(path, segments, query, watch, webSocket, request.getHeader("Accept"));
         } catch (IllegalArgumentException e) {
             return status(400, "BadRequest", e.getMessage());
         }
@@ -131,7 +132,7 @@ final class SimDispatcher extends Dispatcher {
     }
 
     private MockResponse route(String path, String[] segments, Map<String, String> query, boolean watch,
-            boolean webSocket) {
+            boolean webSocket, String accept) {
         countRoute(segments, watch, query);
         if (isNodes(segments)) {
             if (segments.length == 5) {
@@ -143,7 +144,8 @@ final class SimDispatcher extends Dispatcher {
         }
         if (isPods(segments)) {
             String namespace = segments.length == 6 ? segments[4] : null;
-            return watch ? watch(ClusterState.Kind.PODS, query, namespace, webSocket) : podPage(query, namespace);
+            return watch ? watch(ClusterState.Kind.PODS, query, namespace, webSocket)
+                    : podPage(query, namespace, accept);
         }
         if (segments.length > 2 && "metrics.k8s.io".equals(segments[2])) {
             return metrics(segments);
@@ -170,20 +172,72 @@ final class SimDispatcher extends Dispatcher {
         }
         ClusterState.Page<SimNode> result = state.nodePage(after, limit);
         String next = result.remaining() > 0
-                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
+                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1, 0).encode() : null;
         return json(200, SimJson.nodeList(result.items(), result.resourceVersion(), next,
                 next == null ? null : result.remaining()));
     }
 
-    private MockResponse podPage(Map<String, String> query, String namespace) {
+    /** How a list is answered. */
+    enum Representation {
+        LIST, TABLE
+    }
+
+    /**
+     * The representation of a list that {@code accept} asks for: the first media type of the header
+     * the server can produce wins, as on a real API server. A Table request is answered with a plain
+     * list when tables are off; {@code null} when nothing acceptable is asked for.
+     */
+    static Representation negotiate(String accept, boolean tables) {
+        if (accept == null || accept.isBlank()) {
+            return Representation.LIST;
+        }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (!type.equals("application/json") && !type.equals("application/*") && !type.equals("*/*")) {
+                continue;
+            }
+            Map<String, String> params = new HashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq > 0) {
+                    params.put(parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                            parts[i].substring(eq + 1).trim().replace("\"", ""));
+                }
+            }
+            String as = params.get("as");
+            if (as == null) {
+                return Representation.LIST;
+            }
+            if ("Table".equals(as) && "v1".equals(params.get("v")) && "meta.k8s.io".equals(params.get("g"))) {
+                return tables ? Representation.TABLE : Representation.LIST;
+            }
+        }
+        return null;
+    }
+
+    private MockResponse podPage(Map<String, String> query, String namespace, String accept) {
+        Representation representation = negotiate(accept, cluster.tablesEnabled());
+        if (representation == null) {
+            return status(406, "NotAcceptable", "only the following media types are accepted: application/json, "
+                    + "application/json;as=Table;v=v1;g=meta.k8s.io");
+        }
+        SimJson.IncludeObject include = SimJson.IncludeObject.parse(query.get("includeObject"));
+        if (representation == Representation.TABLE) {
+            hit("podTablePages");
+        }
         int limit = limit(query);
         FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
         String after = null;
         int page = 1;
+        long listVersion = 0;
+        long served = 0;
         if (query.get("continue") != null) {
             ContinueToken token = ContinueToken.decode(query.get("continue"));
             after = token.lastKey();
             page = token.nextPage();
+            listVersion = token.resourceVersion();
+            served = token.served();
         }
         PageFault fault = cluster.takeFault(page);
         Duration delay = cluster.pageLatency();
@@ -209,12 +263,18 @@ final class SimDispatcher extends Dispatcher {
                     throw new IllegalStateException("unknown fault " + fault);
             }
         }
-        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit);
+        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit, listVersion, served);
         String next = result.remaining() > 0
-                ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1).encode() : null;
-        byte[] body = SimJson.podList(result.items(), result.resourceVersion(), next,
-                next == null ? null : result.remaining());
-        log.debug("pod list page {}: {} items, {} remaining", page, result.items().size(), result.remaining());
+                ? new ContinueToken(after == null ? result.resourceVersion() : listVersion, result.lastKey(), page + 1,
+                        served + result.items().size()).encode()
+                : null;
+        Long remaining = next == null ? null : result.remaining();
+        byte[] body = representation == Representation.TABLE
+                ? SimJson.podTable(result.items(), result.resourceVersion(), next, remaining, include,
+                        cluster.clockSeconds())
+                : SimJson.podList(result.items(), result.resourceVersion(), next, remaining);
+        log.debug("pod list page {} as {}: {} items, {} remaining", page, representation, result.items().size(),
+                result.remaining());
         return delayed(json(200, body), delay);
     }
 

@@ -90,6 +90,174 @@ final class SimJson {
         });
     }
 
+    /** What each row of a {@code Table} carries besides its cells ({@code includeObject}). */
+    enum IncludeObject {
+        NONE, METADATA, OBJECT;
+
+        static IncludeObject parse(String value) {
+            if (value == null || value.isEmpty()) {
+                return METADATA;
+            }
+            return switch (value) {
+                case "None" -> NONE;
+                case "Metadata" -> METADATA;
+                case "Object" -> OBJECT;
+                default -> throw new IllegalArgumentException("includeObject: Unsupported value: \"" + value
+                        + "\": supported values: \"Metadata\", \"None\", \"Object\"");
+            };
+        }
+    }
+
+    private record Column(String name, String format, String description, int priority) {
+    }
+
+    private static final List<Column> POD_COLUMNS = List.of(
+            new Column("Name", "name", "Name must be unique within a namespace. It is required when creating "
+                    + "resources, although some resources may allow a client to request the generation of an "
+                    + "appropriate name automatically.", 0),
+            new Column("Ready", "", "The aggregate readiness state of this pod for accepting traffic.", 0),
+            new Column("Status", "", "The aggregate status of the containers in this pod.", 0),
+            new Column("Restarts", "", "The number of times the containers in this pod have been restarted and "
+                    + "when the last container in this pod has restarted.", 0),
+            new Column("Age", "", "CreationTimestamp is a timestamp representing the server time when this "
+                    + "object was created.", 0),
+            new Column("IP", "", "IP address allocated to the pod. Routable at least within the cluster.", 1),
+            new Column("Node", "", "NodeName is a request to schedule this pod onto a specific node.", 1),
+            new Column("Nominated Node", "", "nominatedNodeName is set when this pod preempts other pods on the "
+                    + "node, but it cannot be scheduled right away as preemption victims receive their graceful "
+                    + "termination periods.", 1),
+            new Column("Readiness Gates", "", "If specified, all readiness gates will be evaluated for pod "
+                    + "readiness.", 1));
+
+    /**
+     * A page of pods as the server-side {@code Table} ({@code meta.k8s.io/v1}) that kubectl asks for:
+     * the pod printer's columns, one row of cells per pod and, unless {@code include} is
+     * {@link IncludeObject#NONE}, the pod's metadata or the whole pod as the row's {@code object}.
+     */
+    static byte[] podTable(List<SimPod> items, long resourceVersion, String continueToken, Long remainingItemCount,
+            IncludeObject include, long nowEpochSecond) {
+        int perRow = switch (include) {
+            case NONE -> 160;
+            case METADATA -> 2200;
+            case OBJECT -> 4800;
+        };
+        return write(items.size() * perRow + 2048, g -> {
+            g.writeStartObject();
+            g.writeStringProperty("kind", "Table");
+            g.writeStringProperty("apiVersion", "meta.k8s.io/v1");
+            g.writeObjectPropertyStart("metadata");
+            g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
+            if (continueToken != null) {
+                g.writeStringProperty("continue", continueToken);
+            }
+            if (remainingItemCount != null) {
+                g.writeNumberProperty("remainingItemCount", remainingItemCount.longValue());
+            }
+            g.writeEndObject();
+            g.writeArrayPropertyStart("columnDefinitions");
+            for (Column column : POD_COLUMNS) {
+                g.writeStartObject();
+                g.writeStringProperty("name", column.name());
+                g.writeStringProperty("type", "string");
+                g.writeStringProperty("format", column.format());
+                g.writeStringProperty("description", column.description());
+                g.writeNumberProperty("priority", column.priority());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayPropertyStart("rows");
+            for (SimPod pod : items) {
+                podRow(g, pod, include, nowEpochSecond);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private static void podRow(JsonGenerator g, SimPod pod, IncludeObject include, long now) {
+        Look look = look(pod);
+        boolean scheduled = pod.nodeName() != null;
+        g.writeStartObject();
+        g.writeArrayPropertyStart("cells");
+        g.writeString(pod.name());
+        g.writeString(pod.phase() == SimPod.Phase.RUNNING ? "1/1" : "0/1");
+        g.writeString(switch (pod.phase()) {
+            case RUNNING -> "Running";
+            case PENDING -> scheduled ? "ContainerCreating" : "Pending";
+            case SUCCEEDED -> "Completed";
+            case FAILED -> "OOMKilled";
+        });
+        if (look.restarts() == 0) {
+            g.writeString("0");
+        } else {
+            long lastRestart = Math.max(pod.createdEpochSecond(), now - 3600L * (1 + look.restarts() * 7L));
+            g.writeString(look.restarts() + " (" + age(now - lastRestart) + " ago)");
+        }
+        g.writeString(age(now - pod.createdEpochSecond()));
+        g.writeString(scheduled && pod.phase() != SimPod.Phase.PENDING ? look.podIp() : "<none>");
+        g.writeString(scheduled ? pod.nodeName() : "<none>");
+        g.writeString("<none>");
+        g.writeString("<none>");
+        g.writeEndArray();
+        switch (include) {
+            case METADATA -> {
+                g.writeObjectPropertyStart("object");
+                g.writeStringProperty("kind", "PartialObjectMetadata");
+                g.writeStringProperty("apiVersion", "meta.k8s.io/v1");
+                podMetadata(g, pod, look);
+                g.writeEndObject();
+            }
+            case OBJECT -> {
+                g.writeName("object");
+                pod(g, pod, true);
+            }
+            default -> {
+            }
+        }
+        g.writeEndObject();
+    }
+
+    /** An age as kubectl prints it: {@code 45s}, {@code 5m12s}, {@code 3h20m}, {@code 5d3h}, {@code 400d}, {@code 2y40d}. */
+    static String age(long seconds) {
+        if (seconds < -1) {
+            return "<invalid>";
+        }
+        if (seconds < 0) {
+            return "0s";
+        }
+        if (seconds < 120) {
+            return seconds + "s";
+        }
+        long minutes = seconds / 60;
+        if (minutes < 10) {
+            long s = seconds % 60;
+            return s == 0 ? minutes + "m" : minutes + "m" + s + "s";
+        }
+        if (minutes < 180) {
+            return minutes + "m";
+        }
+        long hours = minutes / 60;
+        if (hours < 8) {
+            long m = minutes % 60;
+            return m == 0 ? hours + "h" : hours + "h" + m + "m";
+        }
+        if (hours < 48) {
+            return hours + "h";
+        }
+        if (hours < 24 * 8) {
+            long h = hours % 24;
+            return h == 0 ? hours / 24 + "d" : hours / 24 + "d" + h + "h";
+        }
+        if (hours < 24 * 365 * 2) {
+            return hours / 24 + "d";
+        }
+        if (hours < 24 * 365 * 8) {
+            long d = (hours / 24) % 365;
+            return d == 0 ? hours / 24 / 365 + "y" : hours / 24 / 365 + "y" + d + "d";
+        }
+        return hours / 24 / 365 + "y";
+    }
+
     static byte[] nodeList(Collection<SimNode> items, long resourceVersion, String continueToken,
             Long remainingItemCount) {
         return write(items.size() * 9000 + 256, g -> {
@@ -441,7 +609,13 @@ final class SimJson {
             + "\"f:containerStatuses\":{},\"f:hostIP\":{},\"f:hostIPs\":{},\"f:phase\":{},\"f:podIP\":{},"
             + "\"f:podIPs\":{\".\":{},\"k:{\\\"ip\\\":\\\"10.244.0.1\\\"}\":{\".\":{},\"f:ip\":{}}},\"f:startTime\":{}}}";
 
-    private static void pod(JsonGenerator g, SimPod pod, boolean withKind) {
+    /** The generated details of a pod that its document and its table row share. */
+    private record Look(String created, String started, String ready, String ownerUid, String image,
+            String tokenVolume, String hostIp, String podIp, int cpuRequest, int memoryRequest, String uid,
+            int restarts, SplittableRandom random) {
+    }
+
+    private static Look look(SimPod pod) {
         SplittableRandom random = new SplittableRandom(pod.seed());
         String created = time(pod.createdEpochSecond());
         String started = time(pod.createdEpochSecond() + 2 + random.nextInt(20));
@@ -455,79 +629,32 @@ final class SimJson {
         String podIp = "10.244." + random.nextInt(256) + "." + (1 + random.nextInt(254));
         int cpuRequest = 50 * (1 + random.nextInt(8));
         int memoryRequest = 64 * (1 + random.nextInt(16));
+        String uid = uid(random);
+        int restarts = random.nextInt(10) == 0 ? 1 + random.nextInt(4) : 0;
+        return new Look(created, started, ready, ownerUid, image, tokenVolume, hostIp, podIp, cpuRequest, memoryRequest,
+                uid, restarts, random);
+    }
+
+    private static void pod(JsonGenerator g, SimPod pod, boolean withKind) {
+        Look look = look(pod);
+        SplittableRandom random = look.random();
+        String created = look.created();
+        String started = look.started();
+        String ready = look.ready();
+        String image = look.image();
+        String tokenVolume = look.tokenVolume();
+        boolean scheduled = pod.nodeName() != null;
+        String hostIp = look.hostIp();
+        String podIp = look.podIp();
+        int cpuRequest = look.cpuRequest();
+        int memoryRequest = look.memoryRequest();
 
         g.writeStartObject();
         if (withKind) {
             g.writeStringProperty("kind", "Pod");
             g.writeStringProperty("apiVersion", "v1");
         }
-        // metadata
-        g.writeObjectPropertyStart("metadata");
-        g.writeStringProperty("name", pod.name());
-        if (pod.workload() != SimPod.Workload.STATEFUL_SET) {
-            g.writeStringProperty("generateName", pod.name().substring(0, pod.name().lastIndexOf('-') + 1));
-        }
-        g.writeStringProperty("namespace", pod.namespace());
-        g.writeStringProperty("uid", uid(random));
-        g.writeStringProperty("resourceVersion", Long.toString(pod.resourceVersion()));
-        g.writeStringProperty("creationTimestamp", created);
-        g.writeObjectPropertyStart("labels");
-        g.writeStringProperty("app.kubernetes.io/instance", pod.app());
-        g.writeStringProperty("app.kubernetes.io/name", pod.app());
-        String ownerKind;
-        String ownerName;
-        String ownerApi = "apps/v1";
-        switch (pod.workload()) {
-            case DAEMON_SET -> {
-                g.writeStringProperty("controller-revision-hash", randomName(new SplittableRandom(pod.app().hashCode()), 10));
-                g.writeStringProperty("pod-template-generation", "3");
-                ownerKind = "DaemonSet";
-                ownerName = pod.app();
-            }
-            case STATEFUL_SET -> {
-                g.writeStringProperty("apps.kubernetes.io/pod-index", pod.name().substring(pod.name().lastIndexOf('-') + 1));
-                g.writeStringProperty("controller-revision-hash", pod.app() + "-" + randomName(new SplittableRandom(pod.app().hashCode()), 10));
-                g.writeStringProperty("statefulset.kubernetes.io/pod-name", pod.name());
-                ownerKind = "StatefulSet";
-                ownerName = pod.app();
-            }
-            case JOB -> {
-                ownerName = pod.name().substring(0, pod.name().lastIndexOf('-'));
-                g.writeStringProperty("batch.kubernetes.io/controller-uid", ownerUid);
-                g.writeStringProperty("batch.kubernetes.io/job-name", ownerName);
-                g.writeStringProperty("controller-uid", ownerUid);
-                g.writeStringProperty("job-name", ownerName);
-                ownerKind = "Job";
-                ownerApi = "batch/v1";
-            }
-            default -> {
-                ownerName = pod.name().substring(0, pod.name().lastIndexOf('-'));
-                g.writeStringProperty("pod-template-hash", ownerName.substring(ownerName.lastIndexOf('-') + 1));
-                ownerKind = "ReplicaSet";
-            }
-        }
-        g.writeEndObject();
-        g.writeObjectPropertyStart("annotations");
-        g.writeStringProperty("prometheus.io/port", "8080");
-        g.writeStringProperty("prometheus.io/scrape", "true");
-        g.writeEndObject();
-        g.writeArrayPropertyStart("ownerReferences");
-        g.writeStartObject();
-        g.writeStringProperty("apiVersion", ownerApi);
-        g.writeStringProperty("kind", ownerKind);
-        g.writeStringProperty("name", ownerName);
-        g.writeStringProperty("uid", ownerUid);
-        g.writeBooleanProperty("controller", true);
-        g.writeBooleanProperty("blockOwnerDeletion", true);
-        g.writeEndObject();
-        g.writeEndArray();
-        g.writeArrayPropertyStart("managedFields");
-        managedField(g, "kube-controller-manager", "Update", created, null, POD_SPEC_FIELDS);
-        if (scheduled) {
-            managedField(g, "kubelet", "Update", ready, "status", POD_STATUS_FIELDS);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
+        podMetadata(g, pod, look);
 
         // spec
         g.writeObjectPropertyStart("spec");
@@ -710,7 +837,7 @@ final class SimJson {
         g.writeObjectPropertyStart("lastState");
         g.writeEndObject();
         g.writeBooleanProperty("ready", pod.phase() == SimPod.Phase.RUNNING);
-        g.writeNumberProperty("restartCount", random.nextInt(10) == 0 ? 1 + random.nextInt(4) : 0);
+        g.writeNumberProperty("restartCount", look.restarts());
         g.writeStringProperty("image", image);
         if (pod.phase() != SimPod.Phase.PENDING) {
             g.writeStringProperty("imageID", image.substring(0, image.lastIndexOf(':')) + "@sha256:" + hex(random, 64));
@@ -726,6 +853,76 @@ final class SimJson {
         g.writeStringProperty("qosClass", "Burstable");
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static void podMetadata(JsonGenerator g, SimPod pod, Look look) {
+        g.writeObjectPropertyStart("metadata");
+        g.writeStringProperty("name", pod.name());
+        if (pod.workload() != SimPod.Workload.STATEFUL_SET) {
+            g.writeStringProperty("generateName", pod.name().substring(0, pod.name().lastIndexOf('-') + 1));
+        }
+        g.writeStringProperty("namespace", pod.namespace());
+        g.writeStringProperty("uid", look.uid());
+        g.writeStringProperty("resourceVersion", Long.toString(pod.resourceVersion()));
+        g.writeStringProperty("creationTimestamp", look.created());
+        g.writeObjectPropertyStart("labels");
+        g.writeStringProperty("app.kubernetes.io/instance", pod.app());
+        g.writeStringProperty("app.kubernetes.io/name", pod.app());
+        String ownerKind;
+        String ownerName;
+        String ownerApi = "apps/v1";
+        switch (pod.workload()) {
+            case DAEMON_SET -> {
+                g.writeStringProperty("controller-revision-hash", randomName(new SplittableRandom(pod.app().hashCode()), 10));
+                g.writeStringProperty("pod-template-generation", "3");
+                ownerKind = "DaemonSet";
+                ownerName = pod.app();
+            }
+            case STATEFUL_SET -> {
+                g.writeStringProperty("apps.kubernetes.io/pod-index", pod.name().substring(pod.name().lastIndexOf('-') + 1));
+                g.writeStringProperty("controller-revision-hash", pod.app() + "-" + randomName(new SplittableRandom(pod.app().hashCode()), 10));
+                g.writeStringProperty("statefulset.kubernetes.io/pod-name", pod.name());
+                ownerKind = "StatefulSet";
+                ownerName = pod.app();
+            }
+            case JOB -> {
+                ownerName = pod.name().substring(0, pod.name().lastIndexOf('-'));
+                g.writeStringProperty("batch.kubernetes.io/controller-uid", look.ownerUid());
+                g.writeStringProperty("batch.kubernetes.io/job-name", ownerName);
+                g.writeStringProperty("controller-uid", look.ownerUid());
+                g.writeStringProperty("job-name", ownerName);
+                ownerKind = "Job";
+                ownerApi = "batch/v1";
+            }
+            default -> {
+                ownerName = pod.name().substring(0, pod.name().lastIndexOf('-'));
+                g.writeStringProperty("pod-template-hash", ownerName.substring(ownerName.lastIndexOf('-') + 1));
+                ownerKind = "ReplicaSet";
+            }
+        }
+        g.writeEndObject();
+        g.writeObjectPropertyStart("annotations");
+        g.writeStringProperty("prometheus.io/port", "8080");
+        g.writeStringProperty("prometheus.io/scrape", "true");
+        g.writeEndObject();
+        g.writeArrayPropertyStart("ownerReferences");
+        g.writeStartObject();
+        g.writeStringProperty("apiVersion", ownerApi);
+        g.writeStringProperty("kind", ownerKind);
+        g.writeStringProperty("name", ownerName);
+        g.writeStringProperty("uid", look.ownerUid());
+        g.writeBooleanProperty("controller", true);
+        g.writeBooleanProperty("blockOwnerDeletion", true);
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeArrayPropertyStart("managedFields");
+        managedField(g, "kube-controller-manager", "Update", look.created(), null, POD_SPEC_FIELDS);
+        if (pod.nodeName() != null) {
+            managedField(g, "kubelet", "Update", look.ready(), "status", POD_STATUS_FIELDS);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+
     }
 
     private static void podCondition(JsonGenerator g, String type, String status, String transition) {

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A simulated Kubernetes API server for what podtally uses: nodes (list, get, watch), pods (paged
  * list with {@code limit}/{@code continue}, {@code remainingItemCount} and field selectors on
- * {@code status.phase} and {@code spec.nodeName}; watch), node metrics ({@code metrics.k8s.io},
- * switchable off) and discovery. It serves a synthetic cluster of N nodes and M pods with
+ * {@code status.phase} and {@code spec.nodeName}, as a {@code PodList} or, when the {@code Accept}
+ * header asks for it, as a server-side {@code Table} with {@code includeObject}; watch), node
+ * metrics ({@code metrics.k8s.io}, switchable off) and discovery. It serves a synthetic cluster of N nodes and M pods with
  * realistic JSON (3-6 KB per pod), generated on the fly from compact per-pod state, so that a
  * 150,000-pod cluster fits in tens of megabytes.
  *
@@ -68,6 +69,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Map<Integer, FaultSlot> faults = new HashMap<>();
     private volatile Duration pageLatency;
     private volatile boolean metricsEnabled;
+    private volatile boolean tablesEnabled;
     private volatile boolean unavailable;
     private volatile DefaultMockServer server;
     private volatile int port;
@@ -89,9 +91,10 @@ public final class SimulatedCluster implements AutoCloseable {
         this.dispatcher = new SimDispatcher(this, state);
         this.pageLatency = builder.pageLatency;
         this.metricsEnabled = builder.metrics;
+        this.tablesEnabled = builder.tables;
     }
 
-    /** A builder with the defaults: 10 nodes, 250 active pods, seed 1, no latency, metrics on. */
+    /** A builder with the defaults: 10 nodes, 250 active pods, seed 1, no latency, metrics and tables on. */
     public static Builder builder() {
         return new Builder();
     }
@@ -224,6 +227,19 @@ public final class SimulatedCluster implements AutoCloseable {
 
     public boolean metricsEnabled() {
         return metricsEnabled;
+    }
+
+    /**
+     * Serves pod lists as a server-side {@code Table} when the {@code Accept} header asks for
+     * {@code application/json;as=Table;v=v1;g=meta.k8s.io}, or ignores that request and answers a
+     * plain {@code PodList}, as an old or unusual server does.
+     */
+    public void tablesEnabled(boolean enabled) {
+        this.tablesEnabled = enabled;
+    }
+
+    public boolean tablesEnabled() {
+        return tablesEnabled;
     }
 
     /** While {@code true}, every request is answered {@code 503 Service Unavailable}. */
@@ -448,6 +464,7 @@ public final class SimulatedCluster implements AutoCloseable {
         private double emptyNodeShare = 0.02;
         private Duration pageLatency = Duration.ZERO;
         private boolean metrics = true;
+        private boolean tables = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -504,6 +521,15 @@ public final class SimulatedCluster implements AutoCloseable {
         /** Whether {@code metrics.k8s.io} is served (default true). */
         public Builder metrics(boolean value) {
             this.metrics = value;
+            return this;
+        }
+
+        /**
+         * Whether pod lists are served as a {@code Table} when asked for (default true); false makes a
+         * server that ignores the request and answers a plain {@code PodList}.
+         */
+        public Builder tables(boolean value) {
+            this.tables = value;
             return this;
         }
 

@@ -6,11 +6,17 @@ import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.podtally.k8s.PodCountResult;
 import io.podtally.k8s.PodCounterSettings;
 import io.podtally.k8s.sim.SimulatedClusterServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +27,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Measures what one pod count costs the client per counted pod, side by side: (a) fabric8's typed
  * paginated list building a full {@code Pod} per item, (b) {@link Fabric8PodCounter} reading only
- * the fields it needs. The simulated cluster runs in a child process, so that every Java thread of
+ * the fields it needs, and (c) the floor: the same pages through the same HTTP client with their
+ * bytes dropped. The simulated cluster runs in a child process, so that every Java thread of
  * this process works for the client; CPU time and allocated bytes are summed over all of them
  * (ThreadMXBean), process CPU time (with GC and JIT) is reported too. It measures, it does not judge.
  *
@@ -37,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class PodCountCostBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(PodCountCostBenchmark.class);
+    private static final Pattern CONTINUE = Pattern.compile("\"continue\":\"([^\"]+)\"");
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -49,7 +59,7 @@ public final class PodCountCostBenchmark {
     private record Count(Map<String, Integer> countsByNode, long pods) {
     }
 
-    private record Sample(long threadCpuNanos, long processCpuNanos, long allocatedBytes, long wallNanos, long pods) {
+    private record Sample(long threadCpuNanos, long processCpuNanos, long allocatedBytes, long wallNanos) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,13 +109,19 @@ public final class PodCountCostBenchmark {
             typed.get();
             streaming.get();
         }
+        Supplier<Count> transfer = () -> transferOnly(client, 1000);
+        for (int i = 0; i < warmUp; i++) {
+            transfer.get();
+        }
         List<Sample> typedSamples = new ArrayList<>();
         List<Sample> streamingSamples = new ArrayList<>();
+        List<Sample> transferSamples = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             typedSamples.add(measure(typed));
             streamingSamples.add(measure(streaming));
+            transferSamples.add(measure(transfer));
         }
-        String table = table(nodes, pods, rounds, warmUp, typedSamples, streamingSamples);
+        String table = table(nodes, pods, rounds, warmUp, typedSamples, streamingSamples, transferSamples);
         Path out = Path.of("target", "pod-count-cost.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table, StandardCharsets.UTF_8);
@@ -136,19 +152,50 @@ public final class PodCountCostBenchmark {
         return new Count(counts, scheduled);
     }
 
+    /**
+     * The floor: the same pages through the same HTTP client, their bytes dropped as they arrive;
+     * only the continue token is picked from the start of each page.
+     */
+    static Count transferOnly(KubernetesClient client, int pageSize) {
+        String master = client.getMasterUrl().toString().replaceAll("/$", "");
+        String token = null;
+        long pages = 0;
+        do {
+            String url = master + "/api/v1/pods?limit=" + pageSize + "&fieldSelector="
+                    + URLEncoder.encode(Fabric8PodCounter.ACTIVE_PODS, StandardCharsets.UTF_8)
+                    + (token == null ? "" : "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            HttpClient http = client.getHttpClient();
+            HttpResponse<AsyncBody> response = http.consumeBytes(http.newHttpRequestBuilder().uri(url).build(),
+                    (List<ByteBuffer> buffers, AsyncBody body) -> {
+                        for (ByteBuffer buffer : buffers) {
+                            int keep = Math.min(buffer.remaining(), 1024 - head.size());
+                            head.write(buffer.array(), buffer.arrayOffset() + buffer.position(), keep);
+                        }
+                        body.consume();
+                    }).join();
+            response.body().consume();
+            response.body().done().join();
+            Matcher m = CONTINUE.matcher(head.toString(StandardCharsets.UTF_8));
+            token = m.find() ? m.group(1) : null;
+            pages++;
+        } while (token != null);
+        return new Count(Map.of(), pages);
+    }
+
     private static Sample measure(Supplier<Count> count) {
         long[] ids = THREADS.getAllThreadIds();
         long cpu0 = sum(THREADS.getThreadCpuTime(ids));
         long alloc0 = sum(THREADS.getThreadAllocatedBytes(ids));
         long process0 = OS.getProcessCpuTime();
         long wall0 = System.nanoTime();
-        Count result = count.get();
+        count.get();
         long wall = System.nanoTime() - wall0;
         long process = OS.getProcessCpuTime() - process0;
         long[] after = THREADS.getAllThreadIds();
         long cpu = sum(THREADS.getThreadCpuTime(after)) - cpu0;
         long alloc = sum(THREADS.getThreadAllocatedBytes(after)) - alloc0;
-        return new Sample(cpu, process, alloc, wall, result.pods());
+        return new Sample(cpu, process, alloc, wall);
     }
 
     private static long sum(long[] values) {
@@ -161,12 +208,14 @@ public final class PodCountCostBenchmark {
         return total;
     }
 
-    private static String table(int nodes, long pods, int rounds, int warmUp, List<Sample> typed, List<Sample> streaming) {
+    private static String table(int nodes, long pods, int rounds, int warmUp, List<Sample> typed, List<Sample> streaming,
+            List<Sample> transfer) {
         StringBuilder s = new StringBuilder();
         s.append("| way | wall per count | thread CPU per pod | process CPU per pod | allocated per pod |\n");
         s.append("|---|---:|---:|---:|---:|\n");
-        row(s, "typed `list()`, full `Pod` objects", typed);
-        row(s, "`Fabric8PodCounter`, streaming", streaming);
+        row(s, "typed `list()`, full `Pod` objects", typed, pods);
+        row(s, "`Fabric8PodCounter`, streaming", streaming, pods);
+        row(s, "HTTP transfer only, bytes dropped (floor)", transfer, pods);
         s.append("\n").append(nodes).append(" nodes, ").append(pods).append(" active pods, page size 1000, ")
                 .append(rounds).append(" measured rounds after ").append(warmUp).append(" warm-up rounds (medians), ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, max heap ")
@@ -175,8 +224,7 @@ public final class PodCountCostBenchmark {
         return s.toString();
     }
 
-    private static void row(StringBuilder s, String name, List<Sample> samples) {
-        long pods = samples.get(0).pods();
+    private static void row(StringBuilder s, String name, List<Sample> samples, long pods) {
         s.append("| ").append(name)
                 .append(" | ").append(median(samples, Sample::wallNanos) / 1_000_000).append(" ms")
                 .append(" | ").append(String.format("%.1f µs", median(samples, Sample::threadCpuNanos) / 1000.0 / pods))

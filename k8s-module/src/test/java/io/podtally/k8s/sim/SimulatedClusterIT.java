@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.net.URI;
@@ -24,8 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +100,24 @@ class SimulatedClusterIT {
         assertThat(pages).isEqualTo((sim.totalPods() + 99) / 100);
         assertThat(sim.requestCounts().podListPages()).isEqualTo(pages);
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("keeps remainingItemCount right when pods change in the middle of a list")
+    void remainingItemCountAfterChanges() {
+        try (SimulatedCluster own = SimulatedCluster.builder().nodes(12).activePods(300).start();
+                KubernetesClient ownClient = clientFor(own)) {
+            String selector = "status.phase!=Succeeded,status.phase!=Failed";
+            PodList first = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100L).build());
+            own.addUnscheduledPods(7);
+            PodList second = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100L).withContinue(first.getMetadata().getContinue()).build());
+            long after = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder().withFieldSelector(selector)
+                    .withLimit(100_000L).withContinue(second.getMetadata().getContinue()).build()).getItems().size();
+
+            assertThat(second.getMetadata().getRemainingItemCount()).isEqualTo(after);
+        }
     }
 
     @Test
@@ -172,6 +195,40 @@ class SimulatedClusterIT {
         }
         assertThat(sim.requestCounts().nodeWatches()).isGreaterThanOrEqualTo(1);
         assertThat(sim.requestCounts().nodeLists()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("pushes pod changes to a pod watch with a field selector")
+    void podWatch() {
+        try (SimulatedCluster sim = SimulatedCluster.builder().nodes(12).activePods(100).start();
+                KubernetesClient client = clientFor(sim)) {
+            String node = sim.nodeNames().get(4);
+            List<String> events = new CopyOnWriteArrayList<>();
+            Watcher<Pod> watcher = new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    events.add(action + " " + pod.getSpec().getNodeName() + " " + pod.getStatus().getPhase());
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    // the watch ends with the test
+                }
+            };
+            try (Watch watch = client.pods().inAnyNamespace().watch(new ListOptionsBuilder()
+                    .withFieldSelector("status.phase!=Succeeded,status.phase!=Failed")
+                    .withResourceVersion(Long.toString(sim.resourceVersion())).build(), watcher)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> sim.openPodWatches() == 1);
+                sim.addPods(node, 2);
+                sim.completePods(node, 1);
+
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events)
+                        .hasSize(3)
+                        .startsWith("ADDED " + node + " Running", "ADDED " + node + " Running")
+                        .endsWith("DELETED " + node + " Succeeded"));
+            }
+            assertThat(sim.requestCounts().podWatches()).isEqualTo(1);
+        }
     }
 
     @Test

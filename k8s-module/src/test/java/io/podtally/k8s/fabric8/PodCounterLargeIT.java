@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Fabric8PodCounter on a large cluster")
-class Fabric8PodCounterLargeIT {
+class PodCounterLargeIT {
 
     @Test
     @DisplayName("counts a 5,000-node, 150,000-pod cluster exactly, with the default settings")

@@ -15,10 +15,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Runs every case twice: against a server that answers the counter's Table request with a
+ * {@code Table}, and against one that ignores it and answers a plain {@code PodList}.
+ */
 @DisplayName("Fabric8PodCounter against a simulated cluster")
-class Fabric8PodCounterIT {
+@ParameterizedClass(name = "server tables: {0}")
+@ValueSource(booleans = {true, false})
+class PodCounterIT {
 
     private static final int PAGE = 100;
 
@@ -35,10 +45,24 @@ class Fabric8PodCounterIT {
         pagesNeeded = (int) ((listed + PAGE - 1) / PAGE);
     }
 
+    @Parameter
+    boolean tables;
+
     @AfterAll
     static void stop() {
         client.close();
         sim.close();
+    }
+
+    @BeforeEach
+    void serveTables() {
+        sim.tablesEnabled(tables);
+    }
+
+    /** Asserts that the pages came in the form the server was set to answer with. */
+    private void assertFormat() {
+        assertThat(sim.requestCounts().podTablePages())
+                .isEqualTo(tables ? sim.requestCounts().podListPages() : 0);
     }
 
     @AfterEach
@@ -90,6 +114,7 @@ class Fabric8PodCounterIT {
         assertThat(sim.nodeNames()).anySatisfy(node -> assertThat(result.countsByNode()).doesNotContainKey(node));
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
         assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded);
+        assertFormat();
     }
 
     @Test
@@ -103,6 +128,7 @@ class Fabric8PodCounterIT {
         assertThat(result.restarts()).isEqualTo(1);
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(2);
         assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded + 4);
+        assertFormat();
     }
 
     @Test
@@ -118,6 +144,7 @@ class Fabric8PodCounterIT {
         assertThat(result.pods()).isEqualTo(2L * PAGE);
         assertThat(result.failure()).contains("410");
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(4);
+        assertFormat();
     }
 
     @Test
@@ -131,6 +158,7 @@ class Fabric8PodCounterIT {
         assertThat(result.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded + 1);
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertFormat();
     }
 
     @Test
@@ -174,6 +202,7 @@ class Fabric8PodCounterIT {
         assertThat(result.restarts()).isZero();
         assertThat(result.failure()).contains("page 3").contains("500");
         assertThat(sim.requestCounts().podListPages()).as("no retry of a failed page").isEqualTo(3);
+        assertFormat();
     }
 
     @Test

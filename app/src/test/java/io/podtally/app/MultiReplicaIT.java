@@ -1,0 +1,198 @@
+package io.podtally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.podtally.cache.redis.RedisServer;
+import io.podtally.k8s.sim.SimulatedCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+@DisplayName("three replicas sharing one redis-server and one simulated cluster with slow pod pages")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiReplicaIT {
+
+    private static final String CLUSTER = "shared";
+    private static final String KEY = "podtally:{shared}:podcounts";
+    private static final String NODES = "/api/v1/nodes?cluster_name=" + CLUSTER;
+    private static final String TOKEN = "replica-admin-token";
+
+    private static RedisServer redis;
+    private static SimulatedCluster sim;
+    private static final List<Replica> replicas = new ArrayList<>();
+    private static ExecutorService clients;
+
+    @BeforeAll
+    static void start() throws IOException {
+        redis = RedisServer.start();
+        sim = SimulatedCluster.builder().nodes(30).activePods(1200).seed(11).pageLatency(Duration.ofMillis(300))
+                .start();
+        Path kubeconfig = Files.createTempFile("podtally-replicas", ".yaml");
+        sim.writeKubeconfig(kubeconfig, CLUSTER);
+        Map<String, String> properties = Map.of(
+                "podtally.clusters.kubeconfig", kubeconfig.toString(),
+                "podtally.demo.enabled", "false",
+                "podtally.store", "redis",
+                "spring.data.redis.host", "127.0.0.1",
+                "spring.data.redis.port", Integer.toString(redis.port()),
+                "podtally.admin.token", TOKEN,
+                "podtally.podcounts.warm-up", "false",
+                "podtally.podcounts.page-size", "200");
+        for (int i = 0; i < 3; i++) {
+            replicas.add(Replica.start(properties));
+        }
+        clients = Executors.newFixedThreadPool(9);
+        for (Replica replica : replicas) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "synced".equals(replica.api().json("/actuator/health")
+                    .at("/components/clusters/details/clusters/" + CLUSTER + "/informer").asString()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (clients != null) {
+            clients.shutdownNow();
+        }
+        replicas.forEach(Replica::close);
+        if (sim != null) {
+            sim.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("concurrent cold requests answer at once with loading; then all agree on the truth after one LIST")
+    void coldStart() throws Exception {
+        assertThat(redis.cli("EXISTS", KEY)).isEqualTo("0");
+        sim.resetRequestCounts();
+
+        List<Timed> cold = concurrently(3);
+
+        for (Timed answer : cold) {
+            assertThat(answer.elapsed()).isLessThan(Duration.ofMillis(1500));
+            assertThat(names(answer.body())).containsExactlyElementsOf(sim.nodeNames());
+            assertThat(answer.body().at("/pod_counts/state").asString()).isEqualTo("loading");
+            assertThat(answer.body().get("data").valueStream()).allSatisfy(n -> assertThat(n.get("pod_count").isNull()).isTrue());
+        }
+        awaitAllAgreeOnTruth();
+        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().podListPages()).isGreaterThan(3);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("redis-cli DEL makes every replica answer loading and causes exactly one more LIST")
+    void deleteKey() throws Exception {
+        awaitAllAgreeOnTruth();
+        sim.resetRequestCounts();
+
+        redis.cli("DEL", KEY);
+        List<Timed> afterDelete = concurrently(2);
+
+        for (Timed answer : afterDelete) {
+            assertThat(answer.elapsed()).isLessThan(Duration.ofMillis(1500));
+            assertThat(answer.body().at("/pod_counts/state").asString()).isEqualTo("loading");
+        }
+        awaitAllAgreeOnTruth();
+        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("an admin refresh on one replica is seen by the other two")
+    void adminRefresh() {
+        JsonNode before = awaitAllAgreeOnTruth();
+        long generation = before.at("/pod_counts/generation").asLong();
+        String fetchedAt = before.at("/pod_counts/fetched_at").asString();
+        sim.resetRequestCounts();
+
+        assertThat(replicas.get(0).api().post("/api/v1/admin/clusters/" + CLUSTER + "/pod-counts/refresh",
+                "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(202);
+
+        for (Replica other : replicas.subList(1, 3)) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                JsonNode body = other.api().json(NODES);
+                assertThat(body.at("/pod_counts/generation").asLong()).isGreaterThan(generation);
+                assertThat(body.at("/pod_counts/fetched_at").asString()).isNotEqualTo(fetchedAt);
+            });
+        }
+        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+    }
+
+    /** Sends {@code perReplica} requests to every replica at the same moment. */
+    private static List<Timed> concurrently(int perReplica) throws Exception {
+        List<Callable<Timed>> calls = new ArrayList<>();
+        for (Replica replica : replicas) {
+            IntStream.range(0, perReplica).forEach(i -> calls.add(() -> {
+                long started = System.nanoTime();
+                JsonNode body = replica.api().json(NODES);
+                return new Timed(body, Duration.ofNanos(System.nanoTime() - started));
+            }));
+        }
+        List<Timed> answers = new ArrayList<>();
+        for (Future<Timed> future : clients.invokeAll(calls)) {
+            answers.add(future.get());
+        }
+        return answers;
+    }
+
+    /** Waits until every replica answers fresh counts equal to the simulated cluster's, and they all agree. */
+    private static JsonNode awaitAllAgreeOnTruth() {
+        Map<String, Integer> truth = sim.activePodsByNode();
+        List<JsonNode> bodies = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            bodies.clear();
+            for (Replica replica : replicas) {
+                JsonNode body = replica.api().json(NODES);
+                assertThat(body.at("/pod_counts/state").asString()).isEqualTo("fresh");
+                assertThat(counts(body)).isEqualTo(expected(truth));
+                bodies.add(body);
+            }
+            assertThat(bodies).extracting(b -> b.at("/pod_counts/generation").asLong()).containsOnly(
+                    bodies.get(0).at("/pod_counts/generation").asLong());
+        });
+        return bodies.get(0);
+    }
+
+    private static Map<String, Integer> expected(Map<String, Integer> truth) {
+        Map<String, Integer> all = new HashMap<>();
+        sim.nodeNames().forEach(name -> all.put(name, truth.getOrDefault(name, 0)));
+        return all;
+    }
+
+    private static Map<String, Integer> counts(JsonNode body) {
+        Map<String, Integer> counts = new HashMap<>();
+        body.get("data").forEach(n -> counts.put(n.get("name").asString(),
+                n.get("pod_count").isNull() ? null : n.get("pod_count").asInt()));
+        return counts;
+    }
+
+    private static List<String> names(JsonNode body) {
+        return body.get("data").valueStream().map(n -> n.get("name").asString()).toList();
+    }
+
+    private record Timed(JsonNode body, Duration elapsed) {
+    }
+}

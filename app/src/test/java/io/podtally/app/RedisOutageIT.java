@@ -1,0 +1,110 @@
+package io.podtally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.podtally.cache.redis.RedisServer;
+import io.podtally.k8s.sim.SimulatedCluster;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+@DisplayName("Redis outage while requests keep coming")
+class RedisOutageIT {
+
+    private static final String NODES = "/api/v1/nodes?cluster_name=outage";
+
+    private static RedisServer redis;
+    private static SimulatedCluster sim;
+    private static Replica replica;
+
+    @BeforeAll
+    static void start() throws IOException {
+        redis = RedisServer.start();
+        sim = SimulatedCluster.builder().nodes(8).activePods(120).seed(5).start();
+        Path kubeconfig = Files.createTempFile("podtally-outage", ".yaml");
+        sim.writeKubeconfig(kubeconfig, "outage");
+        replica = Replica.start(Map.of(
+                "podtally.clusters.kubeconfig", kubeconfig.toString(),
+                "podtally.demo.enabled", "false",
+                "podtally.store", "redis",
+                "spring.data.redis.host", "127.0.0.1",
+                "spring.data.redis.port", Integer.toString(redis.port())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> replica.api().get(NODES).statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (replica != null) {
+            replica.close();
+        }
+        if (sim != null) {
+            sim.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @DisplayName("every request answers 200 with nodes and unavailable counts, quickly; counts return with Redis")
+    void outage() {
+        ApiClient api = replica.api();
+        awaitCounts(api);
+
+        redis.stop();
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                "unavailable".equals(api.json(NODES).at("/pod_counts/state").asString()));
+        for (int i = 0; i < 20; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> response = api.get(NODES);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(elapsed).isLessThan(Duration.ofSeconds(1));
+            JsonNode body = ApiClient.parse(response.body());
+            assertThat(body.get("data")).hasSize(sim.nodeNames().size());
+            assertThat(body.at("/pod_counts/state").asString()).isEqualTo("unavailable");
+            body.get("data").forEach(node -> assertThat(node.get("pod_count").isNull()
+                    || node.get("pod_count").asInt() == sim.activePodsByNode().getOrDefault(
+                            node.get("name").asString(), 0)).isTrue());
+        }
+        assertThat(api.json("/actuator/health/readiness").get("status").asString()).isEqualTo("UP");
+        JsonNode health = api.json("/actuator/health");
+        assertThat(health.at("/components/clusters/details/store/status").asString()).isEqualTo("down");
+        assertThat(api.get("/api/v1/pod-counts?cluster_name=outage").statusCode()).isEqualTo(200);
+
+        redis.restart();
+        awaitCounts(api);
+    }
+
+    @Test
+    @DisplayName("the admin endpoints are off without a token")
+    void adminOff() {
+        HttpResponse<String> response = replica.api().post("/api/v1/admin/clusters/outage/pod-counts/refresh",
+                "Authorization", "Bearer anything");
+
+        ApiContractIT.assertError(response, 404, "no such resource");
+    }
+
+    private static void awaitCounts(ApiClient api) {
+        Map<String, Integer> expected = new HashMap<>();
+        sim.nodeNames().forEach(name -> expected.put(name, sim.activePodsByNode().getOrDefault(name, 0)));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonNode body = api.json(NODES);
+            assertThat(body.at("/pod_counts/state").asString()).isEqualTo("fresh");
+            Map<String, Integer> counts = new HashMap<>();
+            body.get("data").forEach(n -> counts.put(n.get("name").asString(), n.get("pod_count").asInt()));
+            assertThat(counts).isEqualTo(expected);
+        });
+    }
+}
