@@ -63,9 +63,11 @@ public final class BenchmarkMain {
             }
             if (parts.contains("http")) {
                 for (Settings.Deploy deploy : settings.apiLoad()) {
+                    redis.flushAll();
                     runDeployment(deploy, settings, apiLoad, driver, results);
                 }
                 for (Settings.Deploy deploy : settings.serving()) {
+                    redis.flushAll();
                     runDeployment(deploy, settings, serving, driver, results);
                 }
             }

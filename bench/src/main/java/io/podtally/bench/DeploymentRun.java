@@ -142,23 +142,27 @@ final class DeploymentRun {
 
     private void scenario(Deployment deployment, String cluster, String query, double rate)
             throws IOException, InterruptedException {
-        Replica profiled = deployment.replicas().get(0);
-        String recording = "bench-" + results.profiles.size();
-        boolean profile = design == Design.PODTALLY;
-        if (profile) {
-            Profiles.start(profiled, recording);
-        }
         saturate(deployment, cluster, query, CACHED_TIMEOUT);
-        if (profile) {
-            results.profiles.add(Profiles.stop(profiled, recording,
-                    environment.workDir().resolve(profiled.name() + "-" + recording + ".jfr"),
-                    scenario(cluster, query) + ", saturation"));
+        if (design == Design.PODTALLY) {
+            profile(deployment, cluster, query);
         }
         deployment.awaitQuiet(QUIET_DEADLINE);
         LatencySummary summary = fixed(deployment, cluster, query, rate, settings.warm(), CACHED_TIMEOUT);
         if (summary.timeouts() > 0) {
             deployment.awaitQuiet(QUIET_DEADLINE);
         }
+    }
+
+    /** One more saturation run, not recorded, with the first replica under JDK Flight Recorder. */
+    private void profile(Deployment deployment, String cluster, String query) throws IOException, InterruptedException {
+        Replica profiled = deployment.replicas().get(0);
+        String recording = "bench-" + results.profiles.size();
+        Profiles.start(profiled, recording);
+        driver.closedLoop(deployment.everywhere(Deployment.nodesPath(cluster, query)), Deployment.GZIP,
+                settings.saturationClients(), settings.saturation(), CACHED_TIMEOUT);
+        results.profiles.add(Profiles.stop(profiled, recording,
+                environment.workDir().resolve(profiled.name() + "-" + recording + ".jfr"),
+                scenario(cluster, query) + ", saturation"));
     }
 
     /** Sends requests for a while so that the replicas' JIT has compiled the request path; nothing is recorded. */

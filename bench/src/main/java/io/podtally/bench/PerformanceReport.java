@@ -354,7 +354,8 @@ final class PerformanceReport {
         }
         line("## Where the CPU goes (podtally replica profiles)");
         line("");
-        line("JDK Flight Recorder (`settings=profile`) on replica 1 of podtally ×3 during each saturation run."
+        line("JDK Flight Recorder (`settings=profile`) on replica 1 of podtally ×3 during a second saturation run of"
+                + " each request kind (not the one in the table above, so the recorder does not weigh on it)."
                 + " Component = the first frame from the top of the stack that belongs to a known component, so"
                 + " each sample counts once; top methods = the frame on top of the stack.");
         line("");

@@ -50,6 +50,20 @@ final class RedisProcess implements AutoCloseable {
         return port;
     }
 
+    /** Deletes every key, so that a deployment does not start from the counts of the one before. */
+    void flushAll() throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write("FLUSHALL\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readNBytes(5), StandardCharsets.US_ASCII);
+            if (!answer.equals("+OK\r\n")) {
+                throw new IOException("FLUSHALL answered " + answer.strip());
+            }
+        }
+    }
+
     private boolean pings() {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(1000);
