@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures what one pod count costs the client per counted pod, side by side: (a) fabric8's typed
- * paginated list building a full {@code Pod} per item, (b) {@link Fabric8PodCounter} reading only
- * the fields it needs, and (c) the floor: the same pages through the same HTTP client with their
- * bytes dropped. The simulated cluster runs in a child process, so that every Java thread of
+ * paginated list building a full {@code Pod} per item, (b) {@link Fabric8PodCounter} asking only
+ * for the plain list and reading only the fields it needs from the full JSON, (c)
+ * {@link Fabric8PodCounter} as it runs, asking for a server-side Table without objects, and the
+ * floors of (b) and (c): the same pages through the same HTTP client with their bytes dropped. The simulated cluster runs in a child process, so that every Java thread of
  * this process works for the client; CPU time and allocated bytes are summed over all of them
  * (ThreadMXBean), process CPU time (with GC and JIT) is reported too. It measures, it does not judge.
  *
@@ -91,41 +93,47 @@ public final class PodCountCostBenchmark {
     }
 
     private static void run(KubernetesClient client, int nodes, long pods, int rounds, int warmUp) throws IOException {
-        Fabric8PodCounter counter = new Fabric8PodCounter(client, PodCounterSettings.defaults());
         Supplier<Count> typed = () -> typedCount(client, 1000);
-        Supplier<Count> streaming = () -> {
+        Supplier<Count> fullJson = counting(new Fabric8PodCounter(client, PodCounterSettings.defaults(), false));
+        Supplier<Count> table = counting(new Fabric8PodCounter(client, PodCounterSettings.defaults()));
+        Count expected = typed.get();
+        for (Supplier<Count> way : List.of(fullJson, table)) {
+            Count actual = way.get();
+            if (!expected.equals(actual) || expected.pods() != pods) {
+                throw new IllegalStateException("the ways disagree: " + expected.pods() + " vs " + actual.pods());
+            }
+        }
+        Map<String, Supplier<Count>> ways = new LinkedHashMap<>();
+        ways.put("typed `list()`, full `Pod` objects", typed);
+        ways.put("`Fabric8PodCounter`, full JSON (`PodList`)", fullJson);
+        ways.put("`Fabric8PodCounter`, `Table`, `includeObject=None`", table);
+        ways.put("floor: full JSON transfer only, bytes dropped", () -> transferOnly(client, 1000,
+                Fabric8PodCounter.ACCEPT_LIST, ""));
+        ways.put("floor: `Table` transfer only, bytes dropped", () -> transferOnly(client, 1000,
+                Fabric8PodCounter.ACCEPT_TABLE, "&includeObject=None"));
+        for (int i = 0; i < warmUp; i++) {
+            ways.values().forEach(Supplier::get);
+        }
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        ways.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
+        for (int i = 0; i < rounds; i++) {
+            ways.forEach((name, way) -> samples.get(name).add(measure(way)));
+        }
+        String markdown = table(nodes, pods, rounds, warmUp, samples);
+        Path out = Path.of("target", "pod-count-cost.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        log.info("Pod count cost per counted pod ({} nodes, {} pods), written to {}:\n{}", nodes, pods, out, markdown);
+    }
+
+    private static Supplier<Count> counting(Fabric8PodCounter counter) {
+        return () -> {
             PodCountResult result = counter.count();
             if (!result.complete()) {
                 throw new IllegalStateException("partial count: " + result.failure());
             }
             return new Count(result.countsByNode(), result.pods() - result.unscheduled());
         };
-        Count expected = typed.get();
-        Count actual = streaming.get();
-        if (!expected.equals(actual) || expected.pods() != pods) {
-            throw new IllegalStateException("the two ways disagree: " + expected.pods() + " vs " + actual.pods());
-        }
-        for (int i = 0; i < warmUp; i++) {
-            typed.get();
-            streaming.get();
-        }
-        Supplier<Count> transfer = () -> transferOnly(client, 1000);
-        for (int i = 0; i < warmUp; i++) {
-            transfer.get();
-        }
-        List<Sample> typedSamples = new ArrayList<>();
-        List<Sample> streamingSamples = new ArrayList<>();
-        List<Sample> transferSamples = new ArrayList<>();
-        for (int i = 0; i < rounds; i++) {
-            typedSamples.add(measure(typed));
-            streamingSamples.add(measure(streaming));
-            transferSamples.add(measure(transfer));
-        }
-        String table = table(nodes, pods, rounds, warmUp, typedSamples, streamingSamples, transferSamples);
-        Path out = Path.of("target", "pod-count-cost.md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, table, StandardCharsets.UTF_8);
-        log.info("Pod count cost per counted pod ({} nodes, {} pods), written to {}:\n{}", nodes, pods, out, table);
     }
 
     /** The baseline: fabric8's typed list, a full Pod per item. */
@@ -156,17 +164,18 @@ public final class PodCountCostBenchmark {
      * The floor: the same pages through the same HTTP client, their bytes dropped as they arrive;
      * only the continue token is picked from the start of each page.
      */
-    static Count transferOnly(KubernetesClient client, int pageSize) {
+    static Count transferOnly(KubernetesClient client, int pageSize, String accept, String extraQuery) {
         String master = client.getMasterUrl().toString().replaceAll("/$", "");
         String token = null;
         long pages = 0;
         do {
             String url = master + "/api/v1/pods?limit=" + pageSize + "&fieldSelector="
-                    + URLEncoder.encode(Fabric8PodCounter.ACTIVE_PODS, StandardCharsets.UTF_8)
+                    + URLEncoder.encode(Fabric8PodCounter.ACTIVE_PODS, StandardCharsets.UTF_8) + extraQuery
                     + (token == null ? "" : "&continue=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             HttpClient http = client.getHttpClient();
-            HttpResponse<AsyncBody> response = http.consumeBytes(http.newHttpRequestBuilder().uri(url).build(),
+            HttpResponse<AsyncBody> response = http.consumeBytes(
+                    http.newHttpRequestBuilder().uri(url).header("Accept", accept).build(),
                     (List<ByteBuffer> buffers, AsyncBody body) -> {
                         for (ByteBuffer buffer : buffers) {
                             int keep = Math.min(buffer.remaining(), 1024 - head.size());
@@ -208,14 +217,11 @@ public final class PodCountCostBenchmark {
         return total;
     }
 
-    private static String table(int nodes, long pods, int rounds, int warmUp, List<Sample> typed, List<Sample> streaming,
-            List<Sample> transfer) {
+    private static String table(int nodes, long pods, int rounds, int warmUp, Map<String, List<Sample>> samples) {
         StringBuilder s = new StringBuilder();
         s.append("| way | wall per count | thread CPU per pod | process CPU per pod | allocated per pod |\n");
         s.append("|---|---:|---:|---:|---:|\n");
-        row(s, "typed `list()`, full `Pod` objects", typed, pods);
-        row(s, "`Fabric8PodCounter`, streaming", streaming, pods);
-        row(s, "HTTP transfer only, bytes dropped (floor)", transfer, pods);
+        samples.forEach((name, way) -> row(s, name, way, pods));
         s.append("\n").append(nodes).append(" nodes, ").append(pods).append(" active pods, page size 1000, ")
                 .append(rounds).append(" measured rounds after ").append(warmUp).append(" warm-up rounds (medians), ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, max heap ")
