@@ -28,7 +28,7 @@ import io.podtally.k8s.fabric8.Fabric8PodCounter;
  * complete pod count with podtally's counter, and the same count done the usual way, with full
  * {@code Pod} objects. Each approach runs a few times first so that the JIT has compiled it.
  *
- * <p>Arguments: kubeconfig, context, warm-up runs, output properties file.
+ * <p>Arguments: kubeconfig with one context, its name, warm-up runs, output properties file.
  */
 public final class ClientCostMain {
 
@@ -48,9 +48,10 @@ public final class ClientCostMain {
         String context = args[1];
         int warmups = Integer.parseInt(args[2]);
         Path output = Path.of(args[3]);
-        Config config = Config.fromKubeconfig(context, Files.readString(kubeconfig, StandardCharsets.UTF_8),
-                kubeconfig.toString());
+        // the kubeconfig has one context, the current one
+        Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
         Properties results = new Properties();
+        log.info("client cost of one pod count of {}", context);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             Fabric8PodCounter counter = new Fabric8PodCounter(client, PodCounterSettings.defaults());
             measure(COUNTER, warmups, results, () -> {
