@@ -1,0 +1,79 @@
+package io.podtally.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.podtally.bench.inprocess.ClientCostMain;
+import io.podtally.bench.inprocess.HeapMain;
+
+/** The client cost of a refresh and the heap held per cluster, each measured in a JVM of its own. */
+final class InProcessMeasurements {
+
+    private static final Logger log = LoggerFactory.getLogger(InProcessMeasurements.class);
+
+    private InProcessMeasurements() {
+    }
+
+    static void run(Settings settings, SimulatedClusters sims, Path workDir, Results results)
+            throws IOException, InterruptedException {
+        List<SimulatedClusters.Sim> clusters = settings.isQuick() ? List.of(sims.incident())
+                : List.of(sims.incident(), sims.large());
+        sims.pageLatency(Duration.ZERO);
+        try {
+            for (SimulatedClusters.Sim sim : clusters) {
+                Path kubeconfig = SimulatedClusters.writeKubeconfig(sim, workDir.resolve("kubeconfig-" + sim.name()));
+                clientCost(settings, sim, kubeconfig, workDir, results);
+                heap(sim, kubeconfig, workDir, results);
+            }
+        } finally {
+            sims.pageLatency(settings.pageLatency());
+        }
+    }
+
+    private static void clientCost(Settings settings, SimulatedClusters.Sim sim, Path kubeconfig, Path workDir,
+            Results results) throws IOException, InterruptedException {
+        int warmups = settings.isQuick() ? 1 : sim.activePods() > 10_000 ? 1 : 10;
+        Properties p = ChildJvm.run(ClientCostMain.class, List.of("-Xmx1g"),
+                List.of(kubeconfig.toString(), sim.name(), Integer.toString(warmups)), workDir,
+                "client-cost-" + sim.name(), Duration.ofMinutes(8));
+        for (String approach : List.of(ClientCostMain.COUNTER, ClientCostMain.FULL_PODS)) {
+            long counted = Long.parseLong(p.getProperty(approach + ".counted"));
+            if (counted != sim.activePods()) {
+                results.notes.add(String.format("client cost, %s, %s: counted %d scheduled active pods, the cluster has %d",
+                        sim.name(), approach, counted, sim.activePods()));
+            }
+            String label = approach.equals(ClientCostMain.COUNTER) ? "podtally counter (Fabric8PodCounter)"
+                    : "full Pod objects (fabric8 PodList)";
+            long processCpu = Long.parseLong(p.getProperty(approach + ".processCpuNanos"));
+            long pods = Long.parseLong(p.getProperty(approach + ".pods"));
+            results.clientCost.add(new Results.ClientCost(sim.name(), label, pods,
+                    Integer.parseInt(p.getProperty(approach + ".pages")),
+                    Duration.ofNanos(Long.parseLong(p.getProperty(approach + ".threadCpuNanos"))),
+                    Long.parseLong(p.getProperty(approach + ".allocatedBytes")),
+                    Long.parseLong(p.getProperty(approach + ".wallNanos")) / 1_000_000, Duration.ofNanos(processCpu),
+                    Long.parseLong(p.getProperty(approach + ".gcMillis"))));
+        }
+    }
+
+    private static void heap(SimulatedClusters.Sim sim, Path kubeconfig, Path workDir, Results results)
+            throws IOException, InterruptedException {
+        Properties p = ChildJvm.run(HeapMain.class,
+                List.of("-Xmx1g", "-Djdk.attach.allowAttachSelf=true", "-Djol.magicFieldOffset=true"), List.of(kubeconfig.toString(), sim.name()),
+                workDir, "heap-" + sim.name(), Duration.ofMinutes(5));
+        String nodes = p.getProperty("nodes");
+        results.heap.add(new Results.HeapHeld(sim.name(), "whole cluster entry: client, node informer (" + nodes
+                + " nodes), metrics (" + p.getProperty("metrics") + ")",
+                Long.parseLong(p.getProperty("clusterGcDeltaBytes")), "used heap after full GC, with minus without"));
+        results.heap.add(new Results.HeapHeld(sim.name(), "node views served (" + nodes + ")",
+                Long.parseLong(p.getProperty("nodeViewsBytes")), "JOL retained size"));
+        results.heap.add(new Results.HeapHeld(sim.name(), "pod-count snapshot of " + nodes + " nodes (in-memory store)",
+                Long.parseLong(p.getProperty("countSnapshotBytes")), "JOL retained size"));
+        log.info("heap of {} measured", sim.name());
+    }
+}
