@@ -124,24 +124,10 @@ record NodeQuery(
         return true;
     }
 
-    /** The order of the result: by the sort key, then by name; unknown pod counts come last either way. */
-    Comparator<NodeInfo> comparator() {
-        Comparator<NodeInfo> byName = Comparator.comparing(NodeInfo::name);
-        return switch (sortBy) {
-            case NAME -> descending ? byName.reversed() : byName;
-            case STATUS -> Comparator.comparing(NodeInfo::status, direction(Comparator.<String>naturalOrder()))
-                    .thenComparing(byName);
-            case POD_COUNT -> Comparator.comparing(NodeInfo::podCount,
-                    Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
-            case CREATED_AT -> Comparator.comparing(NodeInfo::createdAt,
-                    Comparator.nullsLast(direction(Comparator.<String>naturalOrder()))).thenComparing(byName);
-        };
-    }
-
     /**
-     * The order of {@link #comparator()} on the nodes themselves, before they are built into {@link NodeInfo}s: the
-     * pod count is looked up in {@code podCounts}, status and creation time are taken as {@link NodeInfo#of} shows
-     * them.
+     * The order of the result, by the sort key, then by name, with unknown pod counts last either way. It is applied to
+     * the nodes before they are built into {@link NodeInfo}s: the pod count is looked up in {@code podCounts}, status
+     * and creation time are taken as {@link NodeInfo#of} shows them.
      */
     Comparator<NodeView> viewComparator(PodCountView podCounts) {
         Comparator<NodeView> byName = Comparator.comparing(NodeView::name);

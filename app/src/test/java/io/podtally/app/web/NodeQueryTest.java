@@ -3,6 +3,8 @@ package io.podtally.app.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podtally.cache.FreshnessState;
+import io.podtally.cache.PodCountView;
 import io.podtally.k8s.NodeView;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,22 +95,21 @@ class NodeQueryTest {
     @Test
     @DisplayName("sorting by pod count puts unknown counts last in both directions, ties by name")
     void sortByPodCount() {
-        List<NodeInfo> nodes = List.of(info("c", 5), info("a", null), info("b", 5), info("d", 1));
+        List<NodeView> nodes = List.of(node("c", true, Map.of(), List.of()), node("a", true, Map.of(), List.of()),
+                node("b", true, Map.of(), List.of()), node("d", true, Map.of(), List.of()));
+        PodCountView counts = new PodCountView("c", FreshnessState.PARTIAL, Map.of("c", 5, "b", 5, "d", 1), NOW, 0L,
+                false, "paginated", 1);
 
-        assertThat(sorted(nodes, "pod_count", "asc")).containsExactly("d", "b", "c", "a");
-        assertThat(sorted(nodes, "pod_count", "desc")).containsExactly("b", "c", "d", "a");
-        assertThat(sorted(nodes, "name", "desc")).containsExactly("d", "c", "b", "a");
+        assertThat(sorted(nodes, counts, "pod_count", "asc")).containsExactly("d", "b", "c", "a");
+        assertThat(sorted(nodes, counts, "pod_count", "desc")).containsExactly("b", "c", "d", "a");
+        assertThat(sorted(nodes, counts, "name", "desc")).containsExactly("d", "c", "b", "a");
     }
 
-    private static List<String> sorted(List<NodeInfo> nodes, String sortBy, String order) {
+    private static List<String> sorted(List<NodeView> nodes, PodCountView counts, String sortBy, String order) {
         NodeQuery query = parse("sort_by", sortBy, "order", order);
-        List<NodeInfo> copy = new ArrayList<>(nodes);
-        copy.sort(query.comparator());
-        return copy.stream().map(NodeInfo::name).toList();
-    }
-
-    private static NodeInfo info(String name, Integer podCount) {
-        return NodeInfo.of(node(name, true, Map.of(), List.of()), podCount, null, NOW);
+        List<NodeView> copy = new ArrayList<>(nodes);
+        copy.sort(query.viewComparator(counts));
+        return copy.stream().map(NodeView::name).toList();
     }
 
     private static NodeQuery parse(String... keyValues) {
