@@ -101,9 +101,8 @@ public final class RedisPodCountStore implements PodCountStore {
     /*
      * ARGV: the kept snapshot's @generation and @fetched_at ('' when none is kept), then the meta
      * field names, @generation and @fetched_at first. Returns {'meta', field, value, ...} with the
-     * meta fields present when the hash still holds the kept snapshot and every node field is still a
-     * pod count (a hand edit may have broken one), else {'all', field, value, ...} of the whole hash
-     * ({'all'} when there is none).
+     * meta fields present when the hash still holds the kept snapshot, else {'all', field, value, ...}
+     * of the whole hash ({'all'} when there is none).
      */
     private static final RedisScript<List> READ = new DefaultRedisScript<>("""
             if ARGV[1] ~= '' then
