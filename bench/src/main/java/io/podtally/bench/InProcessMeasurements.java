@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import io.podtally.bench.inprocess.ClientCostMain;
 import io.podtally.bench.inprocess.HeapMain;
+import io.podtally.bench.inprocess.RefreshHeapMain;
 
-/** The client cost of a refresh and the heap held per cluster, each measured in a JVM of its own. */
+/**
+ * The client cost of a refresh, the heap held per cluster and the heap a refresh holds while it runs, each
+ * measured in a JVM of its own.
+ */
 final class InProcessMeasurements {
 
     private static final Logger log = LoggerFactory.getLogger(InProcessMeasurements.class);
@@ -30,6 +34,7 @@ final class InProcessMeasurements {
                 Path kubeconfig = SimulatedClusters.writeKubeconfig(sim, workDir.resolve("kubeconfig-" + sim.name()));
                 clientCost(settings, sim, kubeconfig, workDir, results);
                 heap(sim, kubeconfig, workDir, results);
+                refreshHeap(settings, sim, kubeconfig, workDir, results);
             }
         } finally {
             sims.pageLatency(settings.pageLatency());
@@ -75,5 +80,23 @@ final class InProcessMeasurements {
         results.heap.add(new Results.HeapHeld(sim.name(), "pod-count snapshot of " + nodes + " nodes (in-memory store)",
                 Long.parseLong(p.getProperty("countSnapshotBytes")), "JOL retained size"));
         log.info("heap of {} measured", sim.name());
+    }
+
+    private static void refreshHeap(Settings settings, SimulatedClusters.Sim sim, Path kubeconfig, Path workDir,
+            Results results) throws IOException, InterruptedException {
+        int seconds = settings.isQuick() ? 3 : 10;
+        Properties p = ChildJvm.run(RefreshHeapMain.class, List.of("-Xmx1g"),
+                List.of(kubeconfig.toString(), sim.name(), Integer.toString(seconds)), workDir,
+                "refresh-heap-" + sim.name(), Duration.ofMinutes(5));
+        for (String approach : List.of(ClientCostMain.COUNTER, ClientCostMain.FULL_PODS)) {
+            String label = approach.equals(ClientCostMain.COUNTER) ? "podtally counter" : "full Pod objects, pages of 1000";
+            String method = String.format("used heap after a forced full GC while counts run, minus idle; %s samples over %s counts",
+                    p.getProperty(approach + ".samples"), p.getProperty(approach + ".counts"));
+            results.heap.add(new Results.HeapHeld(sim.name(), "a refresh in progress, " + label + ": peak",
+                    Long.parseLong(p.getProperty(approach + ".peakBytes")), method));
+            results.heap.add(new Results.HeapHeld(sim.name(), "a refresh in progress, " + label + ": median",
+                    Long.parseLong(p.getProperty(approach + ".medianBytes")), method));
+        }
+        log.info("refresh heap of {} measured", sim.name());
     }
 }

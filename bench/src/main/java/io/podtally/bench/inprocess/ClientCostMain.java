@@ -90,7 +90,7 @@ public final class ClientCostMain {
     }
 
     /** The usual way: list full {@code Pod} objects page by page and count by {@code spec.nodeName}. */
-    private static Count countFullPods(KubernetesClient client) {
+    static Count countFullPods(KubernetesClient client) {
         Map<String, Integer> counts = new HashMap<>();
         long pods = 0;
         int pages = 0;
@@ -114,6 +114,6 @@ public final class ClientCostMain {
         return new Count(pods, pages, counts.values().stream().mapToLong(Integer::longValue).sum());
     }
 
-    private record Count(long pods, int pages, long counted) {
+    record Count(long pods, int pages, long counted) {
     }
 }
