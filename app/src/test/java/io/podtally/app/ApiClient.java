@@ -41,6 +41,10 @@ final class ApiClient {
         return send(request(path, headers).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    HttpResponse<String> postWithBody(String path, String body, String... headers) {
+        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     HttpResponse<String> method(String method, String path, String... headers) {
         return send(request(path, headers).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }

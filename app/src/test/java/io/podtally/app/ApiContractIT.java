@@ -403,6 +403,19 @@ class ApiContractIT {
         }
 
         @Test
+        @DisplayName("a body sent to an admin endpoint is ignored, whatever its Content-Type: 202, never 415")
+        void bodyIgnored() {
+            HttpResponse<String> xml = api.postWithBody(REFRESH, "<refresh force=\"true\"/>", "Authorization", "Bearer " + TOKEN,
+                    "Content-Type", "application/xml");
+            HttpResponse<String> json = api.postWithBody(REFRESH, "{\"force\": true}", "Authorization", "Bearer " + TOKEN,
+                    "Content-Type", "application/json");
+
+            assertThat(xml.statusCode()).isEqualTo(202);
+            assertThat(json.statusCode()).isEqualTo(202);
+            assertThat(ApiClient.parse(xml.body()).get("action").asString()).isEqualTo("refresh");
+        }
+
+        @Test
         @DisplayName("404 for a cluster that is not configured")
         void unknownCluster() {
             assertError(api.post("/api/v1/admin/clusters/nope/pod-counts/refresh", "Authorization", "Bearer " + TOKEN),

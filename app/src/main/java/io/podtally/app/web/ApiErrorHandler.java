@@ -9,7 +9,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -74,9 +73,6 @@ final class ApiErrorHandler extends ResponseEntityExceptionHandler {
         }
         if (ex instanceof HttpRequestMethodNotSupportedException method) {
             return "method " + method.getMethod() + " is not supported here";
-        }
-        if (ex instanceof HttpMediaTypeNotSupportedException) {
-            return "unsupported content type";
         }
         return fallback;
     }
