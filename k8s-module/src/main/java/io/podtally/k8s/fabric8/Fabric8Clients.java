@@ -32,10 +32,19 @@ final class Fabric8Clients {
      * backoff, metrics are polled again, and the pod counter has its own policy for 429 and 410.
      */
     static KubernetesClient create(Config config, ClusterSettings settings) {
+        return new KubernetesClientBuilder().withConfig(configure(config, settings)).build();
+    }
+
+    /** As {@link #create(Config, ClusterSettings)}, on the runtime shared by the clients of every cluster. */
+    static KubernetesClient create(Config config, ClusterSettings settings, Fabric8Runtime runtime) {
+        return runtime.client(configure(config, settings));
+    }
+
+    private static Config configure(Config config, ClusterSettings settings) {
         config.setConnectionTimeout(millis(settings.connectTimeout()));
         config.setRequestTimeout(millis(settings.requestTimeout()));
         config.setRequestRetryBackoffLimit(0);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return config;
     }
 
     /**

@@ -29,8 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clusters podtally serves, each with its own fabric8 client: one per kubeconfig context,
- * named after it, and the cluster podtally runs in ({@code in-cluster}) when asked for.
+ * The clusters podtally serves, each with its own fabric8 client (its own credentials, timeouts and
+ * connections): one per kubeconfig context, named after it, and the cluster podtally runs in
+ * ({@code in-cluster}) when asked for. The clients share one HTTP runtime ({@link Fabric8Runtime}),
+ * so the threads of a replica do not grow with the number of clusters.
  */
 public final class Fabric8ClusterRegistry implements ClusterRegistry {
 
@@ -42,6 +44,7 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
     private final List<KubernetesCluster> ordered;
     private final ScheduledExecutorService nodeScheduler;
     private final ScheduledExecutorService metricsScheduler;
+    private final Fabric8Runtime runtime;
 
     private Fabric8ClusterRegistry(Map<String, Config> configs, ClusterSettings settings) {
         Map<String, Config> valid = new LinkedHashMap<>();
@@ -55,14 +58,16 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
         this.nodeScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("podtally-nodes"));
         this.metricsScheduler = Executors.newScheduledThreadPool(
                 Math.max(1, Math.min(MAX_METRICS_THREADS, valid.size())), daemonThreads("podtally-metrics"));
+        this.runtime = new Fabric8Runtime();
         Map<String, Fabric8KubernetesCluster> created = new TreeMap<>();
         try {
             valid.forEach((name, config) -> created.put(name, new Fabric8KubernetesCluster(name,
-                    client(name, config, settings), settings, nodeScheduler, metricsScheduler)));
+                    client(name, config, settings, runtime), settings, nodeScheduler, metricsScheduler)));
         } catch (RuntimeException e) {
             created.values().forEach(Fabric8KubernetesCluster::close);
             nodeScheduler.shutdownNow();
             metricsScheduler.shutdownNow();
+            runtime.close();
             throw e;
         }
         this.clusters = Collections.unmodifiableMap(created);
@@ -153,6 +158,7 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runtime.close();
     }
 
     @Override
@@ -160,9 +166,9 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
         return "Fabric8ClusterRegistry" + clusters.keySet();
     }
 
-    private static KubernetesClient client(String name, Config config, ClusterSettings settings) {
+    private static KubernetesClient client(String name, Config config, ClusterSettings settings, Fabric8Runtime runtime) {
         try {
-            return Fabric8Clients.create(config, settings);
+            return Fabric8Clients.create(config, settings, runtime);
         } catch (KubernetesClientException e) {
             throw new ClusterRegistryException("cluster '" + name + "': cannot create a client ("
                     + e.getClass().getSimpleName() + ")");
