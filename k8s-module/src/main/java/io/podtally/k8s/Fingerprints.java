@@ -19,9 +19,11 @@ import java.util.TreeMap;
  * byte {@code 0} or {@code 1}; an instant {@code 0} when {@code null}, else {@code 1}, its epoch second (8 bytes) and
  * nanosecond (4 bytes); a list its size and its elements in order, each record's fields in declaration order; a map
  * its size and its entries (key, value) in ascending key order. Sizes, lengths and numbers are big-endian, 4 bytes
- * unless said otherwise. A set of items is fingerprinted as the sum (mod 2<sup>64</sup>) of
- * their hashes, so that adding, replacing or removing one item updates the fingerprint in O(1) and the order of
- * insertion does not matter. {@code Object.hashCode} is never used: its combination is unspecified.
+ * unless said otherwise.
+ *
+ * <p>A set of items is fingerprinted as the sum (mod 2<sup>64</sup>) of their hashes, so that adding, replacing or
+ * removing one item updates the fingerprint in O(1) and the order of insertion does not matter.
+ * {@code Object.hashCode} is never used: its combination is unspecified.
  */
 public final class Fingerprints {
 

@@ -117,7 +117,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
     @Override
     public long fingerprint() {
-        return firstSync.isDone() ? store.fingerprint() : Snapshot.EMPTY.fingerprint();
+        return firstSync.isDone() ? store.fingerprint() : 0;
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoCloseable {
 
-    /** Polling stops this long after the last call to {@link #usage} or {@link #state}. */
+    /** Polling stops this long after the last call to {@link #usage}, {@link #state} or {@link #snapshot}. */
     static final Duration IDLE_AFTER = Duration.ofMinutes(5);
 
     private static final Logger log = LoggerFactory.getLogger(Fabric8NodeMetricsCache.class);
