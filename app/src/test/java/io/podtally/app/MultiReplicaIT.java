@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +48,9 @@ class MultiReplicaIT {
     @BeforeAll
     static void start() throws IOException {
         redis = RedisServer.start();
+        // A fixed clock keeps the simulated metrics samples the same whenever a replica polls them.
         sim = SimulatedCluster.builder().nodes(30).activePods(1200).seed(11).pageLatency(Duration.ofMillis(300))
+                .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
                 .start();
         Path kubeconfig = Files.createTempFile("podtally-replicas", ".yaml");
         sim.writeKubeconfig(kubeconfig, CLUSTER);
@@ -56,7 +62,8 @@ class MultiReplicaIT {
                 "spring.data.redis.port", Integer.toString(redis.port()),
                 "podtally.admin.token", TOKEN,
                 "podtally.podcounts.warm-up", "false",
-                "podtally.podcounts.page-size", "200");
+                "podtally.podcounts.page-size", "200",
+                "podtally.clusters.metrics-refresh-interval", "1s");
         for (int i = 0; i < 3; i++) {
             replicas.add(Replica.start(properties));
         }
@@ -139,6 +146,65 @@ class MultiReplicaIT {
             });
         }
         assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("with fresh counts one replica's ETag gets 304 from the other two; after a node changes every replica "
+            + "answers 200 with a new tag, again the same on all three")
+    void etagsAgreeAcrossReplicas() {
+        awaitAllAgreeOnTruth();
+        String before = awaitOthersConfirm(null);
+
+        String node = sim.nodeNames().get(0);
+        sim.setNodeReady(node, false);
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                List<String> tags = new ArrayList<>();
+                for (Replica replica : replicas) {
+                    HttpResponse<String> answer = replica.api().get(NODES, "If-None-Match", before);
+                    assertThat(answer.statusCode()).isEqualTo(200);
+                    assertThat(status(ApiClient.parse(answer.body()), node)).isEqualTo("NotReady");
+                    tags.add(answer.headers().firstValue("ETag").orElseThrow());
+                }
+                assertThat(tags).doesNotContain(before).containsOnly(tags.get(0));
+            });
+            awaitOthersConfirm(before);
+        } finally {
+            sim.setNodeReady(node, true);
+        }
+    }
+
+    /**
+     * Waits until replica 0 answers 200 with metrics and a tag other than {@code previous}, and replicas 1 and 2
+     * answer that tag with 304; returns the tag.
+     */
+    private static String awaitOthersConfirm(String previous) {
+        String[] confirmed = new String[1];
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> first = replicas.get(0).api().get(NODES);
+            assertThat(first.statusCode()).isEqualTo(200);
+            JsonNode body = ApiClient.parse(first.body());
+            assertThat(body.at("/pod_counts/state").asString()).isEqualTo("fresh");
+            assertThat(body.get("data").valueStream().filter(n -> "Ready".equals(n.get("status").asString())))
+                    .isNotEmpty()
+                    .allSatisfy(n -> assertThat(n.get("usage").isNull()).isFalse());
+            String etag = first.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).isNotEqualTo(previous);
+            for (Replica other : replicas.subList(1, 3)) {
+                HttpResponse<String> answer = other.api().get(NODES, "If-None-Match", etag);
+                assertThat(answer.statusCode()).isEqualTo(304);
+                assertThat(answer.headers().firstValue("ETag")).hasValue(etag);
+                assertThat(answer.body()).isEmpty();
+            }
+            confirmed[0] = etag;
+        });
+        return confirmed[0];
+    }
+
+    private static String status(JsonNode body, String node) {
+        return body.get("data").valueStream().filter(n -> node.equals(n.get("name").asString())).findFirst()
+                .orElseThrow().get("status").asString();
     }
 
     /** Sends {@code perReplica} requests to every replica at the same moment. */

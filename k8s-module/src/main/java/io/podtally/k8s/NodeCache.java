@@ -28,14 +28,36 @@ public interface NodeCache {
     /** All nodes, sorted by name. */
     List<NodeView> list();
 
+    /**
+     * All nodes, sorted by name, together with the fingerprint of exactly those nodes. An answer built from the nodes
+     * and cached under a tag made of the fingerprint must take both from one snapshot.
+     */
+    Snapshot snapshot();
+
     /** One node by name. */
     Optional<NodeView> get(String name);
 
-    /** A number that changes whenever a node is added, changed or removed (for ETags). */
-    long version();
+    /**
+     * A content fingerprint of the nodes {@link #list()} returns, for ETags: the sum (mod 2<sup>64</sup>) of
+     * {@link Fingerprints#node} over them. It is equal on every replica that holds the same nodes with the same
+     * content, whatever order they arrived in, and changes when a node is added, changed or removed. 0 for no nodes.
+     */
+    long fingerprint();
 
     /** The reason the informer is degraded, or {@code null}. Never contains credentials. */
     String lastError();
+
+    /**
+     * The nodes and their fingerprint at one moment.
+     *
+     * @param nodes the nodes, sorted by name
+     * @param fingerprint the fingerprint of exactly these nodes, as {@link #fingerprint()} defines it
+     */
+    record Snapshot(List<NodeView> nodes, long fingerprint) {
+
+        /** No nodes. */
+        public static final Snapshot EMPTY = new Snapshot(List.of(), 0);
+    }
 
     /** The states of a node informer. */
     enum InformerState {

@@ -1,6 +1,7 @@
 package io.podtally.k8s;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,32 @@ public interface NodeMetricsCache {
 
     /** When the cached metrics were fetched, or {@code null}. */
     Instant fetchedAt();
+
+    /**
+     * A content fingerprint of the usage held, for ETags: {@link Fingerprints#usages} of the samples (node name, cpu,
+     * memory, sample timestamp), computed once per poll. Equal on every replica that holds the same samples, whenever
+     * each fetched them; 0 when no usage is held.
+     */
+    long fingerprint();
+
+    /** The state, the usage held and its fingerprint, read together. */
+    Snapshot snapshot();
+
+    /**
+     * What the metrics cache holds at one moment.
+     *
+     * @param state whether metrics are available
+     * @param usageByNode the usage of each node with metrics
+     * @param fingerprint {@link Fingerprints#usages} of {@code usageByNode}
+     * @param fetchedAt when the usage was fetched, or {@code null}
+     */
+    record Snapshot(MetricsState state, Map<String, NodeUsage> usageByNode, long fingerprint, Instant fetchedAt) {
+
+        /** The usage of one node, if known. */
+        public Optional<NodeUsage> usage(String nodeName) {
+            return nodeName == null ? Optional.empty() : Optional.ofNullable(usageByNode.get(nodeName));
+        }
+    }
 
     /** The states of the metrics cache. */
     enum MetricsState {

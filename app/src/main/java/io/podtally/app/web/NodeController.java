@@ -87,13 +87,11 @@ final class NodeController {
             WebRequest request) {
         KubernetesCluster cluster = clusters.require(clusterName);
         NodeQuery query = NodeQuery.parse(params, api.maxPageSize());
-        NodeCache nodes = clusters.syncedNodes(cluster);
-        long nodesVersion = nodes.version();
+        NodeCache.Snapshot nodes = clusters.syncedNodes(cluster).snapshot();
         PodCountView view = podCounts.read(cluster.name());
-        NodeMetricsCache metrics = cluster.metrics();
-        Instant metricsAt = metrics.fetchedAt();
-        String etag = ETags.weak("nodes", cluster.name(), nodesVersion, view.generation(), view.state(),
-                view.fetchedAt(), metrics.state(), metricsAt, query.canonical());
+        NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
+        String etag = ETags.weak("nodes", cluster.name(), nodes.fingerprint(), view.generation(), view.state(),
+                view.fetchedAt(), metrics.state(), metrics.fingerprint(), query.canonical());
         if (request.checkNotModified(etag)) {
             return null;
         }
@@ -111,10 +109,10 @@ final class NodeController {
     }
 
     /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */
-    private Responses.NodeList body(
-            String cluster, NodeCache nodes, PodCountView view, NodeMetricsCache metrics, NodeQuery query) {
+    private Responses.NodeList body(String cluster, NodeCache.Snapshot nodes, PodCountView view,
+            NodeMetricsCache.Snapshot metrics, NodeQuery query) {
         Instant now = clock.instant();
-        List<NodeView> matching = nodes.list().stream()
+        List<NodeView> matching = nodes.nodes().stream()
                 .filter(query::matches)
                 .sorted(query.viewComparator(view))
                 .toList();
@@ -131,8 +129,11 @@ final class NodeController {
                 PodCountsInfo.of(view), null, null, null, null);
     }
 
-    private static List<NodeInfo> infos(List<NodeView> nodes, PodCountView view, NodeMetricsCache metrics, Instant now) {
-        return nodes.stream().map(node -> info(node, view, metrics, now)).toList();
+    private static List<NodeInfo> infos(
+            List<NodeView> nodes, PodCountView view, NodeMetricsCache.Snapshot metrics, Instant now) {
+        return nodes.stream()
+                .map(node -> NodeInfo.of(node, view.countFor(node.name()), metrics.usage(node.name()).orElse(null), now))
+                .toList();
     }
 
     @GetMapping("/{name}")

@@ -102,7 +102,12 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
     @Override
     public List<NodeView> list() {
-        return firstSync.isDone() ? store.list() : List.of();
+        return snapshot().nodes();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return firstSync.isDone() ? store.snapshot() : Snapshot.EMPTY;
     }
 
     @Override
@@ -111,8 +116,8 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
     }
 
     @Override
-    public long version() {
-        return store.version();
+    public long fingerprint() {
+        return firstSync.isDone() ? store.fingerprint() : 0;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.podtally.k8s.Fingerprints;
 import io.podtally.k8s.NodeMetricsCache;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoCloseable {
 
-    /** Polling stops this long after the last call to {@link #usage} or {@link #state}. */
+    /** Polling stops this long after the last call to {@link #usage}, {@link #state} or {@link #snapshot}. */
     static final Duration IDLE_AFTER = Duration.ofMinutes(5);
 
     private static final Logger log = LoggerFactory.getLogger(Fabric8NodeMetricsCache.class);
@@ -40,14 +41,11 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    private volatile Snapshot snapshot = new Snapshot(MetricsState.UNKNOWN, Map.of(), null);
+    private volatile Snapshot snapshot = new Snapshot(MetricsState.UNKNOWN, Map.of(), 0, null);
     private volatile Instant lastAskedAt;
     private volatile boolean closed;
     private volatile boolean failing;
     private boolean polling;
-
-    private record Snapshot(MetricsState state, Map<String, NodeUsage> usage, Instant fetchedAt) {
-    }
 
     /**
      * @param cluster the cluster's name, for logs
@@ -77,7 +75,7 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
     @Override
     public Optional<NodeUsage> usage(String nodeName) {
         asked();
-        return nodeName == null ? Optional.empty() : Optional.ofNullable(snapshot.usage().get(nodeName));
+        return snapshot.usage(nodeName);
     }
 
     @Override
@@ -89,6 +87,17 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
     @Override
     public Instant fetchedAt() {
         return snapshot.fetchedAt();
+    }
+
+    @Override
+    public long fingerprint() {
+        return snapshot.fingerprint();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        asked();
+        return snapshot;
     }
 
     @Override
@@ -159,7 +168,8 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
                 log.info("Cluster {}: node metrics available ({} nodes)", cluster, usage.size());
             }
             failing = false;
-            snapshot = new Snapshot(MetricsState.AVAILABLE, Map.copyOf(usage), now);
+            Map<String, NodeUsage> held = Map.copyOf(usage);
+            snapshot = new Snapshot(MetricsState.AVAILABLE, held, Fingerprints.usages(held), now);
         } catch (KubernetesClientException e) {
             onFailure(e, now);
         }
@@ -175,7 +185,7 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
                 log.info("Cluster {}: no node metrics (metrics.k8s.io answers {}); usage is not shown", cluster,
                         e.getCode());
             }
-            snapshot = new Snapshot(MetricsState.UNAVAILABLE, Map.of(), null);
+            snapshot = new Snapshot(MetricsState.UNAVAILABLE, Map.of(), 0, null);
             return;
         }
         if (!failing) {
@@ -186,7 +196,7 @@ public final class Fabric8NodeMetricsCache implements NodeMetricsCache, AutoClos
         boolean keep = current.state() == MetricsState.AVAILABLE
                 && current.fetchedAt().plus(refreshInterval.multipliedBy(4)).isAfter(now);
         if (!keep) {
-            snapshot = new Snapshot(MetricsState.UNAVAILABLE, Map.of(), null);
+            snapshot = new Snapshot(MetricsState.UNAVAILABLE, Map.of(), 0, null);
         }
     }
 

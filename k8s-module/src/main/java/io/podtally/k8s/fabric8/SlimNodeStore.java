@@ -3,13 +3,15 @@ package io.podtally.k8s.fabric8;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.podtally.k8s.Fingerprints;
+import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeView;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -22,10 +24,12 @@ final class SlimNodeStore implements ItemStore<Node> {
 
     private final Map<String, Node> stubs = new ConcurrentHashMap<>();
     private final Map<String, NodeView> views = new ConcurrentHashMap<>();
-    private final AtomicLong version = new AtomicLong();
-    private volatile Snapshot snapshot = new Snapshot(0, List.of());
+    private final Object writes = new Object();
+    private volatile long fingerprint;
+    private volatile long changes;
+    private volatile Built built = new Built(0, NodeCache.Snapshot.EMPTY);
 
-    private record Snapshot(long version, List<NodeView> nodes) {
+    private record Built(long changes, NodeCache.Snapshot snapshot) {
     }
 
     @Override
@@ -36,21 +40,29 @@ final class SlimNodeStore implements ItemStore<Node> {
     @Override
     public Node put(String key, Node node) {
         NodeView view = NodeViews.from(node);
-        Node previous = stubs.put(key, stub(node));
-        NodeView previousView = views.put(key, view);
-        if (!view.equals(previousView)) {
-            version.incrementAndGet();
+        long hash = Fingerprints.node(view);
+        synchronized (writes) {
+            Node previous = stubs.put(key, stub(node));
+            NodeView previousView = views.put(key, view);
+            if (!view.equals(previousView)) {
+                fingerprint = fingerprint + hash - (previousView == null ? 0 : Fingerprints.node(previousView));
+                changes++;
+            }
+            return previous;
         }
-        return previous;
     }
 
     @Override
     public Node remove(String key) {
-        Node previous = stubs.remove(key);
-        if (views.remove(key) != null) {
-            version.incrementAndGet();
+        synchronized (writes) {
+            Node previous = stubs.remove(key);
+            NodeView removed = views.remove(key);
+            if (removed != null) {
+                fingerprint -= Fingerprints.node(removed);
+                changes++;
+            }
+            return previous;
         }
-        return previous;
     }
 
     @Override
@@ -73,20 +85,32 @@ final class SlimNodeStore implements ItemStore<Node> {
         return stubs.get(key);
     }
 
-    long version() {
-        return version.get();
+    /**
+     * The sum (mod 2<sup>64</sup>) of {@link Fingerprints#node} over the nodes held: kept up to date on every change,
+     * equal for the same nodes whatever order they arrived in.
+     */
+    long fingerprint() {
+        return fingerprint;
     }
 
-    /** The nodes sorted by name; rebuilt only after a change. */
-    List<NodeView> list() {
-        long current = version.get();
-        Snapshot s = snapshot;
-        if (s.version() == current) {
-            return s.nodes();
+    /** The nodes sorted by name with their fingerprint, read together; rebuilt only after a change. */
+    NodeCache.Snapshot snapshot() {
+        Built current = built;
+        if (current.changes() == changes) {
+            return current.snapshot();
         }
-        List<NodeView> nodes = views.values().stream().sorted(Comparator.comparing(NodeView::name)).toList();
-        snapshot = new Snapshot(current, nodes);
-        return nodes;
+        NodeView[] nodes;
+        long takenAt;
+        long takenFingerprint;
+        synchronized (writes) {
+            takenAt = changes;
+            takenFingerprint = fingerprint;
+            nodes = views.values().toArray(NodeView[]::new);
+        }
+        Arrays.sort(nodes, Comparator.comparing(NodeView::name));
+        NodeCache.Snapshot snapshot = new NodeCache.Snapshot(List.of(nodes), takenFingerprint);
+        built = new Built(takenAt, snapshot);
+        return snapshot;
     }
 
     Optional<NodeView> view(String name) {

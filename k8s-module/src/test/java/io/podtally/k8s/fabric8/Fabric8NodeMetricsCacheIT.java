@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetricsBuilder;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetricsList;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.NodeMetricsListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podtally.k8s.Fingerprints;
+import io.podtally.k8s.NodeMetricsCache;
 import io.podtally.k8s.NodeMetricsCache.MetricsState;
 import io.podtally.k8s.NodeMetricsCache.NodeUsage;
 import java.time.Duration;
@@ -64,6 +66,49 @@ class Fabric8NodeMetricsCacheIT {
     }
 
     @Test
+    @DisplayName("the fingerprint is that of the samples held, not of when they were fetched: another cache polling "
+            + "the same samples later holds the same value")
+    void fingerprintOfSamples() {
+        server.server().expect().get().withPath(PATH).andReturn(200, metrics()).always();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.state() == MetricsState.AVAILABLE);
+        long first = cache.fingerprint();
+        Instant firstFetchedAt = cache.fetchedAt();
+
+        clock.advance(Duration.ofSeconds(7));
+        Fabric8NodeMetricsCache later = new Fabric8NodeMetricsCache("test", client, Duration.ofMillis(100), scheduler,
+                clock);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> later.state() == MetricsState.AVAILABLE);
+            NodeMetricsCache.Snapshot held = later.snapshot();
+
+            assertThat(held.fetchedAt()).isNotEqualTo(firstFetchedAt);
+            assertThat(held.fingerprint()).isEqualTo(first).isEqualTo(later.fingerprint())
+                    .isEqualTo(Fingerprints.usages(usages("2026-01-01T00:00:00Z")));
+            assertThat(held.usageByNode()).isEqualTo(usages("2026-01-01T00:00:00Z"));
+        } finally {
+            later.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a poll that brings new samples changes the fingerprint")
+    void newSamplesChangeFingerprint() {
+        server.server().expect().get().withPath(PATH).andReturn(200, metrics()).once();
+        server.server().expect().get().withPath(PATH).andReturn(200, metrics("2026-01-01T00:00:15Z")).always();
+        long newer = Fingerprints.usages(usages("2026-01-01T00:00:15Z"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.state() == MetricsState.AVAILABLE
+                && cache.fingerprint() == newer);
+
+        assertThat(newer).isNotEqualTo(Fingerprints.usages(usages("2026-01-01T00:00:00Z")));
+    }
+
+    private static Map<String, NodeUsage> usages(String timestamp) {
+        return Map.of("node-a", new NodeUsage("250m", "1024Ki", Instant.parse(timestamp)),
+                "node-b", new NodeUsage("1500m", "8Gi", Instant.parse(timestamp)));
+    }
+
+    @Test
     @DisplayName("a cluster without metrics-server (404) has no usage and is UNAVAILABLE, without an exception")
     void noMetricsServer() {
         server.server().expect().get().withPath(PATH)
@@ -110,12 +155,16 @@ class Fabric8NodeMetricsCacheIT {
     }
 
     private static NodeMetricsList metrics() {
+        return metrics("2026-01-01T00:00:00Z");
+    }
+
+    private static NodeMetricsList metrics(String timestamp) {
         return new NodeMetricsListBuilder()
                 .addToItems(new NodeMetricsBuilder().withNewMetadata().withName("node-a").endMetadata()
-                        .withTimestamp("2026-01-01T00:00:00Z")
+                        .withTimestamp(timestamp)
                         .withUsage(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("1024Ki"))).build())
                 .addToItems(new NodeMetricsBuilder().withNewMetadata().withName("node-b").endMetadata()
-                        .withTimestamp("2026-01-01T00:00:00Z")
+                        .withTimestamp(timestamp)
                         .withUsage(Map.of("cpu", new Quantity("1500m"), "memory", new Quantity("8Gi"))).build())
                 .build();
     }
