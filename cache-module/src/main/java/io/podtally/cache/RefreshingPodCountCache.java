@@ -162,7 +162,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             try {
                 warmupScheduler.schedule(() -> warmUpOne(cluster, outcome), delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                outcome.complete(RefreshOutcome.SKIPPED_LOCKED);
+                outcome.complete(RefreshOutcome.SKIPPED_BUSY);
             }
         }
         log.info("Warming up pod counts of {} clusters within {}", outcomes.size(), settings.warmupSpread());
@@ -234,8 +234,9 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         try {
             refreshExecutor.execute(() -> runRefresh(cluster, mine));
         } catch (RejectedExecutionException e) {
-            log.warn("No refresh thread free for the pod counts of {}; skipped", cluster);
-            finish(cluster, mine, RefreshOutcome.SKIPPED_LOCKED, null);
+            log.warn("No refresh thread or queue slot free for the pod counts of {}; skipped", cluster);
+            metrics.refresh(cluster, RefreshOutcome.SKIPPED_BUSY, Duration.ZERO);
+            finish(cluster, mine, RefreshOutcome.SKIPPED_BUSY, null);
         }
         return mine.future();
     }

@@ -297,7 +297,7 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
-        @DisplayName("refreshes beyond the bounded queue are skipped, not queued without limit")
+        @DisplayName("refreshes beyond the bounded queue are skipped as busy, not queued without limit")
         void boundedExecutor() {
             cache.close();
             cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
@@ -310,7 +310,9 @@ class RefreshingPodCountCacheTest {
             CompletableFuture<RefreshOutcome> queued = cache.refresh("c2");
             CompletableFuture<RefreshOutcome> rejected = cache.refresh("c3");
 
-            assertThat(rejected).isCompletedWithValue(RefreshOutcome.SKIPPED_LOCKED);
+            assertThat(rejected).isCompletedWithValue(RefreshOutcome.SKIPPED_BUSY);
+            assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c3", "outcome", "skipped-busy")
+                    .timer().count()).isEqualTo(1);
             source.open();
             assertThat(running.join()).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(queued.join()).isEqualTo(RefreshOutcome.COMPLETE);
