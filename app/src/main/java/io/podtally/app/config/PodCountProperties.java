@@ -25,7 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     most recently (by any replica, within {@code retention}) first
  * @param warmUpSpread warm-up refreshes are staggered across this in warm-up order, each with a random jitter, so
  *     that replicas starting together do not all try at once
- * @param warmUpMaxClusters when set, warm-up counts only this many clusters, the first in warm-up order; unset: all
+ * @param warmUpMaxClusters when set, warm-up counts only this many clusters, the first in warm-up order (those asked
+ *     for most recently first, then the others in configured order); must be positive. Unset: every configured cluster
  * @param refreshThreads threads running refreshes in one replica
  * @param lockWatchdogTimeout how long a cluster's refresh lock outlives a replica that died while refreshing (the
  *     lock is renewed every third of it while the refresh runs)
