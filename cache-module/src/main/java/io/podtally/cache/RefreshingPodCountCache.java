@@ -300,16 +300,16 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 metrics.storeError("record-asked");
             }
             if (askedFlushFailing.compareAndSet(false, true)) {
-                log.warn("Times {} clusters were asked for not written ({}); retried on the next flush",
+                log.warn("Could not write when {} clusters were last asked for ({}); kept for the next flush",
                         askedAt.size(), e.toString());
             } else {
-                log.debug("Times clusters were asked for still not written: {}", e.toString());
+                log.debug("Still cannot write when clusters were last asked for: {}", e.toString());
             }
             return;
         }
         batch.forEach(askedSinceFlush::remove);
         if (askedFlushFailing.compareAndSet(true, false)) {
-            log.info("Times clusters were asked for written again");
+            log.info("When clusters were last asked for is written again");
         }
     }
 

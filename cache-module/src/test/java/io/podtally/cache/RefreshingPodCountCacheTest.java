@@ -487,8 +487,8 @@ class RefreshingPodCountCacheTest {
                             .toList();
                 }
                 assertThat(messages).hasSize(2);
-                assertThat(messages.get(0)).startsWith("Times 1 clusters were asked for not written");
-                assertThat(messages.get(1)).isEqualTo("Times clusters were asked for written again");
+                assertThat(messages.get(0)).startsWith("Could not write when 1 clusters were last asked for");
+                assertThat(messages.get(1)).isEqualTo("When clusters were last asked for is written again");
             } finally {
                 logger.detachAppender(logged);
             }
