@@ -2,6 +2,7 @@ package io.podtally.cache;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,11 +11,12 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis
- * store.
+ * store, and the same keeping of the times clusters were asked for.
  */
 public final class InMemoryPodCountStore implements PodCountStore {
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Instant> asked = new ConcurrentHashMap<>();
     private final PodCountSettings settings;
     private final Clock clock;
 
@@ -67,6 +69,33 @@ public final class InMemoryPodCountStore implements PodCountStore {
     public boolean delete(String cluster) {
         Entry removed = entries.remove(cluster);
         return removed != null && removed.expiresAt().isAfter(clock.instant());
+    }
+
+    @Override
+    public void recordAsked(Map<String, Instant> askedAt) {
+        askedAt.forEach((cluster, at) -> asked.merge(cluster, at, InMemoryPodCountStore::later));
+        Instant cutoff = askedCutoff();
+        asked.values().removeIf(at -> at.isBefore(cutoff));
+    }
+
+    @Override
+    public Map<String, Instant> lastAsked() {
+        Instant cutoff = askedCutoff();
+        Map<String, Instant> recent = new HashMap<>();
+        asked.forEach((cluster, at) -> {
+            if (!at.isBefore(cutoff)) {
+                recent.put(cluster, at);
+            }
+        });
+        return recent;
+    }
+
+    private Instant askedCutoff() {
+        return clock.instant().minus(settings.retention());
+    }
+
+    private static Instant later(Instant stored, Instant given) {
+        return given.isAfter(stored) ? given : stored;
     }
 
     /** The same rules as the Redis write script. */

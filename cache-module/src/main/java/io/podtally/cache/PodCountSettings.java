@@ -9,15 +9,20 @@ import java.util.Objects;
  * @param freshFor counts younger than this are {@code fresh}: served, nothing refreshed
  * @param staleFor counts younger than this (and not fresh) are {@code stale}: served and refreshed;
  *     older ones are {@code expired}
- * @param retention how long Redis keeps a cluster's counts after their last write
+ * @param retention how long Redis keeps a cluster's counts after their last write, and the time a
+ *     cluster was last asked for
  * @param backoffInitial the wait before the next attempt after a first failed or partial refresh
  * @param backoffMax the longest such wait (the wait doubles per consecutive failure up to this)
- * @param warmupSpread warm-up refreshes start after a random delay below this, so that replicas
- *     starting together do not all try at once
+ * @param warmupSpread warm-up refreshes are staggered across this, in their warm-up order, each with
+ *     a random jitter, so that replicas starting together do not all try at once
  * @param refreshThreads threads running refreshes in this replica
  * @param refreshQueue refreshes that may wait for a thread; further ones are skipped
  * @param circuitOpenFor after a store failure, reads answer {@code unavailable} without trying the
  *     store for this long
+ * @param warmupMaxClusters warm-up refreshes at most this many clusters, the first in the warm-up
+ *     order ({@link #NO_WARMUP_LIMIT}: all of them)
+ * @param askedFlushInterval how often a replica writes the times its clusters were asked for (kept in
+ *     memory by each read) to the store
  */
 public record PodCountSettings(
         Duration freshFor,
@@ -28,7 +33,12 @@ public record PodCountSettings(
         Duration warmupSpread,
         int refreshThreads,
         int refreshQueue,
-        Duration circuitOpenFor) {
+        Duration circuitOpenFor,
+        int warmupMaxClusters,
+        Duration askedFlushInterval) {
+
+    /** The {@code warmupMaxClusters} that warms every cluster up. */
+    public static final int NO_WARMUP_LIMIT = Integer.MAX_VALUE;
 
     public PodCountSettings {
         requirePositive(freshFor, "freshFor");
@@ -36,6 +46,7 @@ public record PodCountSettings(
         requirePositive(retention, "retention");
         requirePositive(backoffInitial, "backoffInitial");
         requirePositive(backoffMax, "backoffMax");
+        requirePositive(askedFlushInterval, "askedFlushInterval");
         Objects.requireNonNull(warmupSpread, "warmupSpread");
         Objects.requireNonNull(circuitOpenFor, "circuitOpenFor");
         if (staleFor.compareTo(freshFor) < 0) {
@@ -50,11 +61,14 @@ public record PodCountSettings(
         if (refreshThreads < 1 || refreshQueue < 0) {
             throw new IllegalArgumentException("refreshThreads must be at least 1, refreshQueue at least 0");
         }
+        if (warmupMaxClusters < 1) {
+            throw new IllegalArgumentException("warmupMaxClusters must be positive, was " + warmupMaxClusters);
+        }
     }
 
     /**
      * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 4 threads,
-     * queue 64, circuit open 1 s.
+     * queue 64, circuit open 1 s, every cluster warmed up, asked-for times flushed every 30 s.
      */
     public static PodCountSettings defaults() {
         return new PodCountSettings(
@@ -66,28 +80,51 @@ public record PodCountSettings(
                 Duration.ofSeconds(10),
                 4,
                 64,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                NO_WARMUP_LIMIT,
+                Duration.ofSeconds(30));
     }
 
     /** These settings with other freshness limits. */
     public PodCountSettings withFreshness(Duration freshFor, Duration staleFor) {
         return new PodCountSettings(
                 freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor);
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
     }
 
     /** These settings with another backoff. */
     public PodCountSettings withBackoff(Duration backoffInitial, Duration backoffMax) {
         return new PodCountSettings(
                 freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor);
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
     }
 
     /** These settings with another warm-up spread. */
     public PodCountSettings withWarmupSpread(Duration warmupSpread) {
         return new PodCountSettings(
                 freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor);
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
+    }
+
+    /** These settings with another limit on the clusters warmed up. */
+    public PodCountSettings withWarmupMaxClusters(int warmupMaxClusters) {
+        return new PodCountSettings(
+                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
+    }
+
+    /** These settings with another interval between writes of the asked-for times. */
+    public PodCountSettings withAskedFlushInterval(Duration askedFlushInterval) {
+        return new PodCountSettings(
+                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
+    }
+
+    /** These settings with {@code refreshThreads} refresh threads and a queue of {@code refreshQueue}. */
+    public PodCountSettings withRefreshExecutor(int refreshThreads, int refreshQueue) {
+        return new PodCountSettings(
+                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
+                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
     }
 
     /**

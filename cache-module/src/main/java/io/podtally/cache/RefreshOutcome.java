@@ -15,7 +15,9 @@ public enum RefreshOutcome {
     /** The cluster's backoff ({@code @next_attempt}) has not passed. */
     SKIPPED_BACKOFF,
     /** The store could not be reached. */
-    SKIPPED_UNAVAILABLE;
+    SKIPPED_UNAVAILABLE,
+    /** No refresh thread or queue slot was free in this replica. */
+    SKIPPED_BUSY;
 
     /** The lower-case name used in metrics and logs. */
     public String label() {

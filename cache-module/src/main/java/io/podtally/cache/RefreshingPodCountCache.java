@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +26,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>Reads never wait for a refresh and never throw for a store failure: when the store cannot be
  * reached (or failed less than {@link PodCountSettings#circuitOpenFor()} ago) they answer
  * {@link FreshnessState#UNAVAILABLE} with the counts this replica last read, if any.
+ *
+ * <p>Each read notes in memory when its cluster was asked for; a background task writes these times
+ * to the store every {@link PodCountSettings#askedFlushInterval()} (and on {@link #close()}), where
+ * they are shared by all replicas and order the {@link #warmUp warm-up}.
  */
 public final class RefreshingPodCountCache implements PodCountCache, AutoCloseable {
 
@@ -53,8 +62,10 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private final ConcurrentMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PodCountSnapshot> lastKnown = new ConcurrentHashMap<>();
     private final List<Consumer<PodCountEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentMap<String, Long> askedSinceFlush = new ConcurrentHashMap<>();
+    private final AtomicBoolean askedFlushFailing = new AtomicBoolean();
     private final ThreadPoolExecutor refreshExecutor;
-    private final ScheduledExecutorService warmupScheduler;
+    private final ScheduledExecutorService scheduler;
 
     /**
      * @param source counts the pods of a cluster (called only on refresh threads)
@@ -93,12 +104,16 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 daemonThreads("podtally-refresh-"),
                 new ThreadPoolExecutor.AbortPolicy());
         this.refreshExecutor.allowCoreThreadTimeOut(true);
-        this.warmupScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("podtally-warmup-"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("podtally-podcounts-"));
         events.subscribe(this::onEvent);
+        long flushEvery = settings.askedFlushInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::flushAsked, flushEvery, flushEvery, TimeUnit.MILLISECONDS);
     }
 
+    /** {@inheritDoc} Notes, in memory only, that the cluster was asked for now. */
     @Override
     public PodCountView read(String cluster) {
+        askedSinceFlush.merge(cluster, clock.millis(), Math::max);
         Optional<PodCountSnapshot> stored;
         try {
             stored = readStore(cluster, "read");
@@ -146,32 +161,56 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     }
 
     /**
-     * Schedules one refresh per cluster, each after a random delay below
-     * {@link PodCountSettings#warmupSpread()}, skipping clusters whose counts are fresh by then (so
-     * replicas starting together refresh each cluster once).
+     * Warms the pod counts of the configured clusters up in the background: the clusters asked for
+     * most recently (by the store's {@link PodCountStore#lastAsked()}) first, the others after them in
+     * their configured order, at most {@link PodCountSettings#warmupMaxClusters()} of them. Clusters
+     * asked for but not configured are ignored. When the asked-for times cannot be read, the
+     * configured order is used.
      *
-     * @return the outcome per cluster, once every warm-up refresh has ended
+     * <p>The refreshes are staggered across {@link PodCountSettings#warmupSpread()} in that order,
+     * each at a random point of its share of the spread, and skipped when the cluster is fresh by then
+     * (so replicas starting together refresh each cluster once).
+     *
+     * @param clusters the configured clusters, in their configured order
+     * @return the outcome per cluster warmed up, in warm-up order, once every warm-up refresh has ended
      */
     public CompletableFuture<Map<String, RefreshOutcome>> warmUp(Collection<String> clusters) {
-        Map<String, CompletableFuture<RefreshOutcome>> outcomes = new LinkedHashMap<>();
-        long spread = settings.warmupSpread().toMillis();
-        for (String cluster : clusters) {
-            CompletableFuture<RefreshOutcome> outcome = new CompletableFuture<>();
-            outcomes.put(cluster, outcome);
-            long delay = spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread);
-            try {
-                warmupScheduler.schedule(() -> warmUpOne(cluster, outcome), delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                outcome.complete(RefreshOutcome.SKIPPED_LOCKED);
-            }
+        List<String> configured = List.copyOf(new LinkedHashSet<>(clusters));
+        CompletableFuture<Map<String, RefreshOutcome>> done = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                try {
+                    startWarmUp(configured).whenComplete((outcomes, failure) -> {
+                        if (failure != null) {
+                            done.completeExceptionally(failure);
+                        } else {
+                            done.complete(outcomes);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            Map<String, RefreshOutcome> busy = new LinkedHashMap<>();
+            configured.stream().limit(settings.warmupMaxClusters())
+                    .forEach(cluster -> busy.put(cluster, RefreshOutcome.SKIPPED_BUSY));
+            done.complete(busy);
         }
-        log.info("Warming up pod counts of {} clusters within {}", outcomes.size(), settings.warmupSpread());
-        return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> {
-                    Map<String, RefreshOutcome> result = new LinkedHashMap<>();
-                    outcomes.forEach((cluster, outcome) -> result.put(cluster, outcome.join()));
-                    return result;
-                });
+        return done;
+    }
+
+    /**
+     * The warm-up order: the configured clusters found in {@code lastAsked}, the most recently asked
+     * for first (configured order among equal times), then the other configured clusters in their
+     * configured order; the first {@code max} of them.
+     */
+    static List<String> warmUpOrder(List<String> configured, Map<String, Instant> lastAsked, int max) {
+        Stream<String> asked = configured.stream()
+                .filter(lastAsked::containsKey)
+                .sorted(Comparator.comparing((String cluster) -> lastAsked.get(cluster)).reversed());
+        Stream<String> others = configured.stream().filter(cluster -> !lastAsked.containsKey(cluster));
+        return Stream.concat(asked, others).limit(max).toList();
     }
 
     /** Registers a listener for the change events of every replica. */
@@ -184,10 +223,14 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         return inFlight.size();
     }
 
-    /** Stops the refresh threads (running refreshes are interrupted) and the event subscription. */
+    /**
+     * Writes the asked-for times not written yet, then stops the refresh threads (running refreshes are
+     * interrupted) and the event subscription.
+     */
     @Override
     public void close() {
-        warmupScheduler.shutdownNow();
+        scheduler.shutdownNow();
+        flushAsked();
         refreshExecutor.shutdownNow();
         try {
             if (!refreshExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -197,6 +240,77 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             Thread.currentThread().interrupt();
         }
         events.close();
+    }
+
+    private CompletableFuture<Map<String, RefreshOutcome>> startWarmUp(List<String> configured) {
+        Map<String, Instant> lastAsked = lastAsked();
+        List<String> order = warmUpOrder(configured, lastAsked, settings.warmupMaxClusters());
+        Map<String, CompletableFuture<RefreshOutcome>> outcomes = new LinkedHashMap<>();
+        double share = order.isEmpty() ? 0 : (double) settings.warmupSpread().toMillis() / order.size();
+        for (int i = 0; i < order.size(); i++) {
+            String cluster = order.get(i);
+            CompletableFuture<RefreshOutcome> outcome = new CompletableFuture<>();
+            outcomes.put(cluster, outcome);
+            long delay = (long) (share * (i + ThreadLocalRandom.current().nextDouble()));
+            try {
+                scheduler.schedule(() -> warmUpOne(cluster, outcome), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                outcome.complete(RefreshOutcome.SKIPPED_BUSY);
+            }
+        }
+        long recent = order.stream().filter(lastAsked::containsKey).count();
+        log.info("Warming up the pod counts of {} of {} configured clusters within {}, the {} asked for recently first",
+                order.size(), configured.size(), settings.warmupSpread(), recent);
+        return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> {
+                    Map<String, RefreshOutcome> result = new LinkedHashMap<>();
+                    outcomes.forEach((cluster, outcome) -> result.put(cluster, outcome.join()));
+                    return result;
+                });
+    }
+
+    /** When each cluster was last asked for, as far as the store knows; empty when it cannot be read. */
+    private Map<String, Instant> lastAsked() {
+        try {
+            return store.lastAsked();
+        } catch (StoreUnavailableException e) {
+            metrics.storeError("last-asked");
+            log.warn("Which clusters were asked for recently could not be read ({}); warming up in configured order",
+                    e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /**
+     * Writes the times clusters were asked for since the last flush to the store. When the store
+     * fails they are kept for the next flush (newer asks of a cluster replace its kept time), and the
+     * failure is logged once until a flush succeeds again. Never throws: it runs as a periodic task.
+     */
+    private void flushAsked() {
+        if (askedSinceFlush.isEmpty()) {
+            return;
+        }
+        Map<String, Long> batch = Map.copyOf(askedSinceFlush);
+        Map<String, Instant> askedAt = new HashMap<>();
+        batch.forEach((cluster, millis) -> askedAt.put(cluster, Instant.ofEpochMilli(millis)));
+        try {
+            store.recordAsked(askedAt);
+        } catch (RuntimeException e) {
+            if (e instanceof StoreUnavailableException) {
+                metrics.storeError("record-asked");
+            }
+            if (askedFlushFailing.compareAndSet(false, true)) {
+                log.warn("Could not write when {} clusters were last asked for ({}); kept for the next flush",
+                        askedAt.size(), e.toString());
+            } else {
+                log.debug("Still cannot write when clusters were last asked for: {}", e.toString());
+            }
+            return;
+        }
+        batch.forEach(askedSinceFlush::remove);
+        if (askedFlushFailing.compareAndSet(true, false)) {
+            log.info("When clusters were last asked for is written again");
+        }
     }
 
     private void warmUpOne(String cluster, CompletableFuture<RefreshOutcome> outcome) {
@@ -234,8 +348,9 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         try {
             refreshExecutor.execute(() -> runRefresh(cluster, mine));
         } catch (RejectedExecutionException e) {
-            log.warn("No refresh thread free for the pod counts of {}; skipped", cluster);
-            finish(cluster, mine, RefreshOutcome.SKIPPED_LOCKED, null);
+            log.warn("No refresh thread or queue slot free for the pod counts of {}; skipped", cluster);
+            metrics.refresh(cluster, RefreshOutcome.SKIPPED_BUSY, Duration.ZERO);
+            finish(cluster, mine, RefreshOutcome.SKIPPED_BUSY, null);
         }
         return mine.future();
     }

@@ -40,4 +40,28 @@ class InMemoryPodCountStoreTest extends PodCountStoreContract {
         clock.advance(Duration.ofMillis(1));
         assertThat(store.read("c1")).isEmpty();
     }
+
+    @Test
+    @DisplayName("asked-for times: an older time never replaces a newer one")
+    void askedGreaterWins() {
+        store.recordAsked(Map.of("c1", T0.plusSeconds(10), "c2", T0));
+
+        store.recordAsked(Map.of("c1", T0, "c2", T0.plusSeconds(5)));
+
+        assertThat(store.lastAsked()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("c1", T0.plusSeconds(10), "c2", T0.plusSeconds(5)));
+    }
+
+    @Test
+    @DisplayName("asked-for times older than the retention are forgotten")
+    void askedRetention() {
+        store.recordAsked(Map.of("c1", T0));
+        clock.advance(Duration.ofHours(1));
+        store.recordAsked(Map.of("c2", clock.instant()));
+
+        clock.advance(SETTINGS.retention().minusHours(1));
+        assertThat(store.lastAsked()).containsOnlyKeys("c1", "c2");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(store.lastAsked()).containsOnlyKeys("c2");
+    }
 }

@@ -3,6 +3,11 @@ package io.podtally.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("RefreshingPodCountCache (in memory, controllable clock)")
 class RefreshingPodCountCacheTest {
@@ -214,7 +220,7 @@ class RefreshingPodCountCacheTest {
             cache.close();
             cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
                     settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 2, 8,
-                    Duration.ofMillis(300)));
+                    Duration.ofMillis(300), settings.warmupMaxClusters(), settings.askedFlushInterval()));
             cache.refresh("c1").join();
             assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.FRESH);
             store.down(true);
@@ -297,12 +303,10 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
-        @DisplayName("refreshes beyond the bounded queue are skipped, not queued without limit")
+        @DisplayName("refreshes beyond the bounded queue are skipped as busy, not queued without limit")
         void boundedExecutor() {
             cache.close();
-            cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
-                    settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 1, 1,
-                    settings.circuitOpenFor()));
+            cache = newCache(settings.withRefreshExecutor(1, 1));
             source.hold();
 
             CompletableFuture<RefreshOutcome> running = cache.refresh("c1");
@@ -310,7 +314,9 @@ class RefreshingPodCountCacheTest {
             CompletableFuture<RefreshOutcome> queued = cache.refresh("c2");
             CompletableFuture<RefreshOutcome> rejected = cache.refresh("c3");
 
-            assertThat(rejected).isCompletedWithValue(RefreshOutcome.SKIPPED_LOCKED);
+            assertThat(rejected).isCompletedWithValue(RefreshOutcome.SKIPPED_BUSY);
+            assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c3", "outcome", "skipped-busy")
+                    .timer().count()).isEqualTo(1);
             source.open();
             assertThat(running.join()).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(queued.join()).isEqualTo(RefreshOutcome.COMPLETE);
@@ -343,6 +349,163 @@ class RefreshingPodCountCacheTest {
 
             assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_FRESH);
             assertThat(store.read("c1").orElseThrow().counts()).containsExactly(Map.entry("node-z", 1));
+        }
+    }
+
+    @Nested
+    @DisplayName("warm-up order and the times clusters were asked for")
+    class WarmUpOrder {
+
+        private final List<String> counted = new CopyOnWriteArrayList<>();
+
+        @BeforeEach
+        void recordCountedClusters() {
+            source.answer(cluster -> {
+                counted.add(cluster);
+                return CountingSource.complete(COUNTS);
+            });
+        }
+
+        /** One refresh thread, so that refreshes run in the order they were started. */
+        private void replaceCache(PodCountSettings withSettings) {
+            cache.close();
+            cache = newCache(withSettings.withRefreshExecutor(1, 64));
+        }
+
+        private Map<String, RefreshOutcome> warmUp(String... clusters) {
+            return cache.warmUp(List.of(clusters)).orTimeout(10, TimeUnit.SECONDS).join();
+        }
+
+        private double storeErrors(String operation) {
+            Counter counter = registry.find("podtally.podcounts.store.errors").tag("operation", operation).counter();
+            return counter == null ? 0 : counter.count();
+        }
+
+        @Test
+        @DisplayName("a read notes its cluster in memory only; the time reaches the store when the cache closes")
+        void readNotesInMemory() {
+            cache.refresh("c1").join();
+            int callsBefore = store.calls();
+
+            IntStream.range(0, 10).forEach(i -> cache.read("c1"));
+
+            assertThat(store.calls()).as("one store call per read, none for the asked-for time")
+                    .isEqualTo(callsBefore + 10);
+            assertThat(store.lastAsked()).isEmpty();
+            Instant askedAt = clock.instant();
+            cache.close();
+            assertThat(store.lastAsked()).containsExactly(Map.entry("c1", askedAt));
+        }
+
+        @Test
+        @DisplayName("the asked-for times are written in the background every askedFlushInterval, the latest kept")
+        void flushedInBackground() {
+            replaceCache(settings.withAskedFlushInterval(Duration.ofMillis(50)));
+
+            cache.read("c1");
+            Instant first = clock.instant();
+            await().atMost(WAIT).until(() -> store.lastAsked().equals(Map.of("c1", first)));
+            clock.advance(Duration.ofSeconds(5));
+            cache.read("c1");
+            Instant second = clock.instant();
+
+            await().atMost(WAIT).until(() -> store.lastAsked().equals(Map.of("c1", second)));
+        }
+
+        @Test
+        @DisplayName("warm-up counts the clusters asked for most recently first, then the others in configured "
+                + "order; names not configured are ignored")
+        void mostRecentFirst() {
+            replaceCache(settings);
+            Instant now = clock.instant();
+            store.recordAsked(Map.of("c3", now.minusSeconds(60), "c5", now.minusSeconds(1), "gone", now));
+
+            Map<String, RefreshOutcome> outcomes = warmUp("c1", "c2", "c3", "c4", "c5");
+
+            assertThat(outcomes.keySet()).containsExactly("c5", "c3", "c1", "c2", "c4");
+            assertThat(outcomes.values()).containsOnly(RefreshOutcome.COMPLETE);
+            assertThat(counted).containsExactly("c5", "c3", "c1", "c2", "c4");
+            assertThat(store.read("gone")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("warm-up-max-clusters: only the first clusters in warm-up order are counted")
+        void limited() {
+            replaceCache(settings.withWarmupMaxClusters(2));
+            store.recordAsked(Map.of("c3", clock.instant()));
+
+            Map<String, RefreshOutcome> outcomes = warmUp("c1", "c2", "c3");
+
+            assertThat(outcomes).containsExactly(
+                    Map.entry("c3", RefreshOutcome.COMPLETE), Map.entry("c1", RefreshOutcome.COMPLETE));
+            assertThat(counted).containsExactly("c3", "c1");
+            assertThat(store.read("c2")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("when the asked-for times cannot be read, warm-up counts in configured order")
+        void configuredOrderWhenUnreadable() {
+            replaceCache(settings);
+            store.recordAsked(Map.of("c3", clock.instant()));
+            store.askedDown(true);
+
+            Map<String, RefreshOutcome> outcomes = warmUp("c1", "c2", "c3");
+
+            assertThat(outcomes.keySet()).containsExactly("c1", "c2", "c3");
+            assertThat(outcomes.values()).containsOnly(RefreshOutcome.COMPLETE);
+            assertThat(counted).containsExactly("c1", "c2", "c3");
+            assertThat(storeErrors("last-asked")).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a flush the store refuses is logged once and retried on the next flush; no time is lost")
+        void failedFlushRetried() {
+            Logger logger = (Logger) LoggerFactory.getLogger(RefreshingPodCountCache.class);
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            logger.addAppender(logged);
+            try {
+                replaceCache(settings.withAskedFlushInterval(Duration.ofMillis(50)));
+                store.askedDown(true);
+
+                cache.read("c1");
+                Instant c1At = clock.instant();
+                await().atMost(WAIT).until(() -> storeErrors("record-asked") >= 3);
+                clock.advance(Duration.ofSeconds(1));
+                cache.read("c2");
+                Instant c2At = clock.instant();
+                await().atMost(WAIT).until(() -> storeErrors("record-asked") >= 4);
+                store.askedDown(false);
+
+                await().atMost(WAIT).until(() -> store.lastAsked().equals(Map.of("c1", c1At, "c2", c2At)));
+                List<String> messages;
+                synchronized (logged) {
+                    messages = logged.list.stream()
+                            .filter(event -> event.getLevel().isGreaterOrEqual(Level.INFO))
+                            .map(ILoggingEvent::getFormattedMessage)
+                            .filter(message -> message.contains("asked for"))
+                            .toList();
+                }
+                assertThat(messages).hasSize(2);
+                assertThat(messages.get(0)).startsWith("Could not write when 1 clusters were last asked for");
+                assertThat(messages.get(1)).isEqualTo("When clusters were last asked for is written again");
+            } finally {
+                logger.detachAppender(logged);
+            }
+        }
+
+        @Test
+        @DisplayName("warmUpOrder: newest first, configured order among equal times, then the rest, then the limit")
+        void orderRule() {
+            Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
+            Map<String, Instant> asked = Map.of("d", t, "b", t, "c", t.minusSeconds(1), "gone", t.plusSeconds(1));
+
+            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "b", "c", "d", "e"), asked, 10))
+                    .containsExactly("b", "d", "c", "a", "e");
+            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "b", "c", "d", "e"), asked, 4))
+                    .containsExactly("b", "d", "c", "a");
+            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "e"), asked, PodCountSettings.NO_WARMUP_LIMIT))
+                    .containsExactly("a", "e");
         }
     }
 

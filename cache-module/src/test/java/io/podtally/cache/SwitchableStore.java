@@ -1,15 +1,20 @@
 package io.podtally.cache;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A store that can be switched off, as an unreachable Redis would be; counts the calls it gets. */
+/**
+ * A store that can be switched off, as an unreachable Redis would be, wholly or for the asked-for
+ * times only; counts the calls it gets.
+ */
 final class SwitchableStore implements PodCountStore {
 
     private final PodCountStore delegate;
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean down;
+    private volatile boolean askedDown;
 
     SwitchableStore(PodCountStore delegate) {
         this.delegate = delegate;
@@ -17,6 +22,11 @@ final class SwitchableStore implements PodCountStore {
 
     void down(boolean down) {
         this.down = down;
+    }
+
+    /** Fails {@link #recordAsked} and {@link #lastAsked} only. */
+    void askedDown(boolean askedDown) {
+        this.askedDown = askedDown;
     }
 
     int calls() {
@@ -45,6 +55,25 @@ final class SwitchableStore implements PodCountStore {
     public boolean delete(String cluster) {
         check();
         return delegate.delete(cluster);
+    }
+
+    @Override
+    public void recordAsked(Map<String, Instant> askedAt) {
+        checkAsked();
+        delegate.recordAsked(askedAt);
+    }
+
+    @Override
+    public Map<String, Instant> lastAsked() {
+        checkAsked();
+        return delegate.lastAsked();
+    }
+
+    private void checkAsked() {
+        check();
+        if (askedDown) {
+            throw new StoreUnavailableException("asked-for times switched off", null);
+        }
     }
 
     private void check() {

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Once the application is ready: starts the clusters' node informers and metrics polling, then warms the pod counts
- * of every cluster up. Both run in the background; neither delays start-up or readiness.
+ * of the clusters up, those asked for most recently first (at most {@code warm-up-max-clusters}). Both run in the
+ * background; neither delays start-up or readiness.
  */
 @Component
 final class BackgroundStart {

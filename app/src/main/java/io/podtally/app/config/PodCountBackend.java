@@ -74,7 +74,7 @@ final class PodCountBackend implements AutoCloseable {
             }
         }
         try {
-            return redis(factory, settings, cacheSettings);
+            return redis(factory, settings, cacheSettings, clock);
         } catch (RuntimeException e) {
             factory.destroy();
             throw e;
@@ -86,8 +86,8 @@ final class PodCountBackend implements AutoCloseable {
                 new InMemoryPodCountEvents(), null, null, null);
     }
 
-    private static PodCountBackend redis(
-            LettuceConnectionFactory factory, RedisConnectionSettings settings, PodCountSettings cacheSettings) {
+    private static PodCountBackend redis(LettuceConnectionFactory factory, RedisConnectionSettings settings,
+            PodCountSettings cacheSettings, Clock clock) {
         StringRedisTemplate template = new StringRedisTemplate(factory);
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(factory);
@@ -97,7 +97,7 @@ final class PodCountBackend implements AutoCloseable {
         subscription.start();
         RedissonClient redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
         log.info("Pod counts are kept in Redis at {}", settings);
-        return new PodCountBackend("redis", new RedisPodCountStore(template, cacheSettings),
+        return new PodCountBackend("redis", new RedisPodCountStore(template, cacheSettings, clock),
                 new RedissonRefreshLock(redisson), events, factory, redisson, subscription);
     }
 

@@ -21,9 +21,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRetryAfter the longest {@code Retry-After} honoured per {@code 429}
  * @param backoffInitial the wait before the first retry after a failed or partial refresh (doubles each time)
  * @param backoffMax the longest wait between retries after failed or partial refreshes
- * @param warmUp whether every configured cluster is counted in the background right after start
- * @param warmUpSpread warm-up refreshes start after a random delay below this, so that replicas starting together
- *     do not all try at once
+ * @param warmUp whether the configured clusters are counted in the background right after start, those asked for
+ *     most recently (by any replica, within {@code retention}) first
+ * @param warmUpSpread warm-up refreshes are staggered across this in warm-up order, each with a random jitter, so
+ *     that replicas starting together do not all try at once
+ * @param warmUpMaxClusters when set, warm-up counts only this many clusters, the first in warm-up order (those asked
+ *     for most recently first, then the others in configured order); must be positive. Unset: every configured cluster
  * @param refreshThreads threads running refreshes in one replica
  * @param lockWatchdogTimeout how long a cluster's refresh lock outlives a replica that died while refreshing (the
  *     lock is renewed every third of it while the refresh runs)
@@ -43,6 +46,7 @@ public record PodCountProperties(
         @DefaultValue("5m") Duration backoffMax,
         @DefaultValue("true") boolean warmUp,
         @DefaultValue("10s") Duration warmUpSpread,
+        Integer warmUpMaxClusters,
         @DefaultValue("4") int refreshThreads,
         @DefaultValue("30s") Duration lockWatchdogTimeout) {
 
@@ -64,6 +68,10 @@ public record PodCountProperties(
             throw new IllegalArgumentException("podtally.podcounts.warm-up-spread must not be negative, was "
                     + warmUpSpread);
         }
+        if (warmUpMaxClusters != null && warmUpMaxClusters < 1) {
+            throw new IllegalArgumentException("podtally.podcounts.warm-up-max-clusters must be positive when set, was "
+                    + warmUpMaxClusters);
+        }
         if (staleFor.compareTo(freshFor) <= 0) {
             throw new IllegalArgumentException("podtally.podcounts.stale-for (" + staleFor
                     + ") must be longer than podtally.podcounts.fresh-for (" + freshFor + ")");
@@ -82,7 +90,9 @@ public record PodCountProperties(
     public PodCountSettings cacheSettings() {
         PodCountSettings defaults = PodCountSettings.defaults();
         return new PodCountSettings(freshFor, staleFor, retention, backoffInitial, backoffMax, warmUpSpread,
-                refreshThreads, defaults.refreshQueue(), defaults.circuitOpenFor());
+                refreshThreads, defaults.refreshQueue(), defaults.circuitOpenFor(),
+                warmUpMaxClusters == null ? PodCountSettings.NO_WARMUP_LIMIT : warmUpMaxClusters,
+                defaults.askedFlushInterval());
     }
 
     /** The pod counter's settings. */

@@ -3,6 +3,7 @@ package io.podtally.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podtally.cache.PodCountSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,30 @@ class PropertiesValidationTest {
                 PodCountProperties.class))
                 .rootCause()
                 .hasMessageContaining("podtally.podcounts.page-size must be between 1 and 10000, was 0");
+    }
+
+    @Test
+    @DisplayName("warm-up-max-clusters: no limit by default, passed to the cache when set")
+    void warmUpMaxClusters() {
+        assertThat(bind(Map.of(), "podtally.podcounts", PodCountProperties.class).cacheSettings().warmupMaxClusters())
+                .isEqualTo(PodCountSettings.NO_WARMUP_LIMIT);
+        PodCountProperties limited = bind(Map.of("podtally.podcounts.warm-up-max-clusters", "25"),
+                "podtally.podcounts", PodCountProperties.class);
+        assertThat(limited.warmUpMaxClusters()).isEqualTo(25);
+        assertThat(limited.cacheSettings().warmupMaxClusters()).isEqualTo(25);
+    }
+
+    @Test
+    @DisplayName("warm-up-max-clusters set to 0 or less is refused with a message naming it")
+    void warmUpMaxClustersPositive() {
+        for (String value : List.of("0", "-3")) {
+            assertThatThrownBy(() -> bind(Map.of("podtally.podcounts.warm-up-max-clusters", value),
+                    "podtally.podcounts", PodCountProperties.class))
+                    .isInstanceOf(BindException.class)
+                    .rootCause()
+                    .hasMessageContaining("podtally.podcounts.warm-up-max-clusters must be positive when set, was "
+                            + value);
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -38,6 +41,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * negative count, a missing limit), e.g. after a hand edit, is not trusted in part: it reads as
  * absent, so the cluster is {@code loading} and the next refresh replaces the whole hash. It is
  * logged at warn once per cluster and stored generation.
+ *
+ * <p>When each cluster was last asked for is one sorted set, {@code podtally:recent-clusters}
+ * (member: cluster, score: epoch ms), written by one Lua script on that key: {@code ZADD GT}, members
+ * older than the retention removed, the retention as the key's expiry. {@code ZADD GT} needs Redis
+ * 6.2 or later.
  */
 public final class RedisPodCountStore implements PodCountStore {
 
@@ -93,6 +101,22 @@ public final class RedisPodCountStore implements PodCountStore {
             return 1
             """, Long.class);
 
+    /*
+     * ARGV: cutoff ms (members scored below it are removed), retention ms, then score/member pairs.
+     * Returns the members left.
+     */
+    private static final RedisScript<Long> RECORD_ASKED = new DefaultRedisScript<>("""
+            local i = 3
+            while i <= #ARGV do
+              local last = math.min(i + 999, #ARGV)
+              redis.call('ZADD', KEYS[1], 'GT', unpack(ARGV, i, last))
+              i = last + 1
+            end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return redis.call('ZCARD', KEYS[1])
+            """, Long.class);
+
     private static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, FRESH_UNTIL, STALE_UNTIL,
             NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES);
 
@@ -125,20 +149,39 @@ public final class RedisPodCountStore implements PodCountStore {
             return reply
             """, List.class);
 
+    /** The sorted set of the times clusters were last asked for. */
+    public static final String RECENT_CLUSTERS = "podtally:recent-clusters";
+
     private final StringRedisTemplate redis;
+    private final Clock clock;
+    private final long retention;
     private final ConcurrentMap<String, KeptSnapshot> kept = new ConcurrentHashMap<>();
     private final AtomicLong wholeHashReads = new AtomicLong();
     private final String retentionMillis;
     private final ConcurrentMap<String, String> malformedGenerationWarned = new ConcurrentHashMap<>();
 
     /**
+     * A store that measures the retention of the asked-for times on the system clock.
+     *
      * @param redis a template on the Lettuce connection factory (its command timeout bounds every
      *     call)
      * @param settings gives the retention
      */
     public RedisPodCountStore(StringRedisTemplate redis, PodCountSettings settings) {
+        this(redis, settings, Clock.systemUTC());
+    }
+
+    /**
+     * @param redis a template on the Lettuce connection factory (its command timeout bounds every
+     *     call)
+     * @param settings gives the retention
+     * @param clock measures the retention of the asked-for times
+     */
+    public RedisPodCountStore(StringRedisTemplate redis, PodCountSettings settings, Clock clock) {
         this.redis = Objects.requireNonNull(redis, "redis");
-        this.retentionMillis = Long.toString(settings.retention().toMillis());
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retention = settings.retention().toMillis();
+        this.retentionMillis = Long.toString(retention);
     }
 
     /** The hash of a cluster's counts: {@code podtally:{C}:podcounts}. */
@@ -269,6 +312,42 @@ public final class RedisPodCountStore implements PodCountStore {
         }
     }
 
+    @Override
+    public void recordAsked(Map<String, Instant> askedAt) {
+        if (askedAt.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(2 + 2 * askedAt.size());
+        args.add(Long.toString(clock.millis() - retention));
+        args.add(retentionMillis);
+        askedAt.forEach((cluster, at) -> addPair(args, millis(at), cluster));
+        try {
+            redis.execute(RECORD_ASKED, List.of(RECENT_CLUSTERS), args.toArray());
+        } catch (DataAccessException e) {
+            throw unavailableKey("write", RECENT_CLUSTERS, e);
+        }
+    }
+
+    @Override
+    public Map<String, Instant> lastAsked() {
+        Set<ZSetOperations.TypedTuple<String>> members;
+        try {
+            members = redis.opsForZSet().rangeByScoreWithScores(RECENT_CLUSTERS, clock.millis() - retention,
+                    Double.POSITIVE_INFINITY);
+        } catch (DataAccessException e) {
+            throw unavailableKey("read", RECENT_CLUSTERS, e);
+        }
+        Map<String, Instant> recent = new HashMap<>();
+        if (members != null) {
+            for (ZSetOperations.TypedTuple<String> member : members) {
+                if (member.getValue() != null && member.getScore() != null) {
+                    recent.put(member.getValue(), Instant.ofEpochMilli(member.getScore().longValue()));
+                }
+            }
+        }
+        return recent;
+    }
+
     /** The snapshot the hash holds; {@link MalformedHashException} when a field cannot be read. */
     static PodCountSnapshot parse(Map<Object, Object> hash) {
         Map<String, Integer> counts = new HashMap<>();
@@ -347,8 +426,12 @@ public final class RedisPodCountStore implements PodCountStore {
     }
 
     private static StoreUnavailableException unavailable(String operation, String cluster, DataAccessException e) {
+        return unavailableKey(operation, key(cluster), e);
+    }
+
+    private static StoreUnavailableException unavailableKey(String operation, String key, DataAccessException e) {
         return new StoreUnavailableException(
-                "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMostSpecificCause().getMessage(), e);
+                "Redis " + operation + " of " + key + " failed: " + e.getMostSpecificCause().getMessage(), e);
     }
 
     /** The last snapshot parsed for a cluster, with the raw {@code @generation} and {@code @fetched_at} it had. */
