@@ -16,6 +16,13 @@ public interface PodCountCache {
     PodCountView read(String cluster);
 
     /**
+     * The counts of {@code cluster} as {@link #read} would answer them, for an overview of every
+     * cluster: not noted as asked for (warm-up order) and starting no refresh, so listing a fleet
+     * counts nothing. Returns at once; never throws for a store failure.
+     */
+    PodCountView peek(String cluster);
+
+    /**
      * Starts a refresh of {@code cluster} now, through the same one-per-cluster lock, ignoring
      * freshness and backoff (the admin {@code refresh}).
      */

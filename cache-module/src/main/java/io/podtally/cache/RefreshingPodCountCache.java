@@ -114,11 +114,23 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     @Override
     public PodCountView read(String cluster) {
         askedSinceFlush.merge(cluster, clock.millis(), Math::max);
+        return read(cluster, true);
+    }
+
+    /** {@inheritDoc} Not counted in the read metrics either: they measure what dashboards were answered. */
+    @Override
+    public PodCountView peek(String cluster) {
+        return read(cluster, false);
+    }
+
+    private PodCountView read(String cluster, boolean asked) {
         Optional<PodCountSnapshot> stored;
         try {
             stored = readStore(cluster, "read");
         } catch (StoreUnavailableException e) {
-            metrics.read(cluster, FreshnessState.UNAVAILABLE);
+            if (asked) {
+                metrics.read(cluster, FreshnessState.UNAVAILABLE);
+            }
             return unavailableView(cluster);
         }
         PodCountSnapshot snapshot = stored.orElse(null);
@@ -128,10 +140,12 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             lastKnown.remove(cluster);
         }
         FreshnessState state = policy.stateOf(snapshot);
-        metrics.read(cluster, state);
-        if (policy.refreshDue(snapshot, state)) {
-            log.debug("Pod counts of {} are {}; starting a refresh", cluster, state.label());
-            trigger(cluster, false);
+        if (asked) {
+            metrics.read(cluster, state);
+            if (policy.refreshDue(snapshot, state)) {
+                log.debug("Pod counts of {} are {}; starting a refresh", cluster, state.label());
+                trigger(cluster, false);
+            }
         }
         return view(cluster, state, snapshot);
     }

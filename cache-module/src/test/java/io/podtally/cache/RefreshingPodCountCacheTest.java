@@ -398,6 +398,25 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
+        @DisplayName("peek (an overview of every cluster) answers the stored state, starts no refresh and is not noted as asked")
+        void peekCountsNothing() {
+            PodCountView cold = cache.peek("c1");
+
+            assertThat(cold.state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(cold.counts()).isNull();
+            assertThat(cache.refreshesInFlight()).isZero();
+            cache.refresh("c2").join();
+            clock.advance(settings.staleFor());
+            assertThat(cache.peek("c2").state()).isEqualTo(FreshnessState.EXPIRED);
+            assertThat(cache.peek("c2").counts()).isEqualTo(COUNTS);
+            assertThat(cache.refreshesInFlight()).isZero();
+            assertThat(source.calls()).as("only the admin-style refresh of c2 counted").isEqualTo(1);
+            assertThat(registry.find("podtally.podcounts.reads").counters()).as("no dashboard read recorded").isEmpty();
+            cache.close();
+            assertThat(store.lastAsked()).isEmpty();
+        }
+
+        @Test
         @DisplayName("the asked-for times are written in the background every askedFlushInterval, the latest kept")
         void flushedInBackground() {
             replaceCache(settings.withAskedFlushInterval(Duration.ofMillis(50)));

@@ -44,7 +44,7 @@ final class ClusterController {
                 new Responses.Informer(lower(nodes.state()), nodes.synced() ? nodes.list().size() : 0, nodes.lastError()),
                 new Responses.Metrics(lower(metrics.state()),
                         metrics.fetchedAt() == null ? null : metrics.fetchedAt().toString()),
-                PodCountsInfo.of(podCounts.read(cluster.name())));
+                PodCountsInfo.of(podCounts.peek(cluster.name())));
     }
 
     private static String lower(Enum<?> state) {

@@ -1,6 +1,7 @@
 package io.podtally.bench.replica;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +33,12 @@ final class SynchronousPodCountCache implements PodCountCache {
         PodCountResult result = target.podCounter().count();
         return new PodCountView(cluster, result.complete() ? FreshnessState.FRESH : FreshnessState.PARTIAL,
                 result.countsByNode(), Instant.now(), 0L, result.complete(), "paginated", generation.incrementAndGet());
+    }
+
+    /** Nothing is kept, so nothing is known without counting. */
+    @Override
+    public PodCountView peek(String cluster) {
+        return new PodCountView(cluster, FreshnessState.LOADING, Map.of(), null, null, null, null, 0L);
     }
 
     /** Nothing is kept, so there is nothing to refresh. */
