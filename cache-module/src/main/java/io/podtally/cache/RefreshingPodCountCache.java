@@ -440,11 +440,17 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         try {
             counts = source.count(cluster);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return stoppedByShutdown(cluster);
+            }
             Instant next = policy.nextAttemptAfter(failures);
             log.warn("Counting the pods of {} failed (attempt {}); next attempt at {}: {}",
                     cluster, failures, next, e.toString());
             backoff(cluster, next, failures);
             return RefreshOutcome.FAILED;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return stoppedByShutdown(cluster);
         }
         if (!counts.complete() && counts.countsByNode().isEmpty() && counts.pods() == 0) {
             Instant next = policy.nextAttemptAfter(failures);
@@ -469,6 +475,15 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             backoff(cluster, next, failures);
         }
         return RefreshOutcome.PARTIAL;
+    }
+
+    /**
+     * A refresh interrupted by {@link #close()}: what it counted is not a failure of the cluster (no backoff), and
+     * the store refuses an interrupted caller anyway (which must not open the circuit breaker).
+     */
+    private static RefreshOutcome stoppedByShutdown(String cluster) {
+        log.info("Counting the pods of {} stopped by shutdown; nothing written", cluster);
+        return RefreshOutcome.FAILED;
     }
 
     private RefreshOutcome writeComplete(String cluster, PodCountSnapshot snapshot) {

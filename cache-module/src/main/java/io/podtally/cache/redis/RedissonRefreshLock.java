@@ -51,12 +51,19 @@ public final class RedissonRefreshLock implements RefreshLock {
     }
 
     private static void release(RLock lock) {
+        // A refresh stopped by shutdown ends interrupted; Redisson refuses to wait for the unlock then, and the
+        // other replicas would wait for the watchdog. The flag is put back once the lock is released.
+        boolean interrupted = Thread.interrupted();
         try {
             if (lock.isHeldByCurrentThread()) {
                 lock.unlock();
             }
         } catch (RedisException e) {
             log.warn("Releasing {} failed; it lapses within the watchdog timeout: {}", lock.getName(), e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -172,6 +172,27 @@ class MultiReplicaIT {
     }
 
     @Test
+    @DisplayName("a replica shutting down mid-refresh writes nothing and frees the lock at once, not after the watchdog")
+    void shutdownMidRefresh() {
+        CountingSource stuck = new CountingSource(Map.of("node-a", 1)).hold();
+        RedisReplica leaving = new RedisReplica(REDIS.port(), stuck, settings);
+        try {
+            leaving.cache().refresh(cluster);
+            await().atMost(WAIT).until(() -> stuck.entered() == 1);
+
+            leaving.close();
+
+            assertThat(replicas.get(0).cache().refresh(cluster).join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(replicas.get(1).cache().read(cluster).counts()).isEqualTo(COUNTS);
+            assertThat(leaving.registry().find("podtally.podcounts.store.errors").counters())
+                    .as("the interrupted refresh did not take the store for unreachable").isEmpty();
+        } finally {
+            stuck.open();
+            leaving.close();
+        }
+    }
+
+    @Test
     @DisplayName("metrics count reads by state, refreshes by outcome and lock attempts")
     void metrics() {
         RedisReplica replica = replicas.get(0);

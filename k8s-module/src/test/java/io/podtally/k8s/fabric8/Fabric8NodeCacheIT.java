@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -144,7 +143,7 @@ class Fabric8NodeCacheIT {
     @Test
     @DisplayName("with no API server: start returns at once, degraded after the deadline, synced once a server appears")
     void deadServerThenRecovers() throws Exception {
-        Set<Long> threadsBefore = liveThreadIds();
+        Set<Long> threadsBefore = TestThreads.live();
         int port = MockApiServer.freePort();
         Fabric8NodeCache cache = cache(MockApiServer.configFor(port), Duration.ofSeconds(1));
 
@@ -172,9 +171,9 @@ class Fabric8NodeCacheIT {
         // The cache's own threads end with close(). fabric8's process-wide CachedSingleThreadScheduler, which
         // schedules the informer's relist back-off, retires itself only when it finds its queue empty at a check
         // that runs every 10 s, so it can outlive its last task by up to 20 s.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsStartedSince(threadsBefore))
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestThreads.startedSince(threadsBefore))
                 .filteredOn(name -> !name.startsWith("CachedSingleThreadScheduler")).isEmpty());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(threadsStartedSince(threadsBefore)).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestThreads.startedSince(threadsBefore)).isEmpty());
     }
 
     @Test
@@ -203,19 +202,5 @@ class Fabric8NodeCacheIT {
         tearDown();
         servers.clear();
         resources.clear();
-    }
-
-    private static Set<Long> liveThreadIds() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getId).collect(Collectors.toSet());
-    }
-
-    private static List<String> threadsStartedSince(Set<Long> before) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !before.contains(t.getId()))
-                .map(Thread::getName)
-                .filter(name -> !name.startsWith("ForkJoinPool.commonPool") && !name.startsWith("awaitility")
-                        && !name.equals("Attach Listener"))
-                .sorted()
-                .toList();
     }
 }

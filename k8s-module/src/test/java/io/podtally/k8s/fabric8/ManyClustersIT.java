@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class ManyClustersIT {
     @DisplayName("40 clusters, each synced, polled for metrics and counted, share one HTTP runtime: a bounded number of threads, none left after close")
     void threadsDoNotGrowWithClusters() {
         sim = SimulatedCluster.builder().nodes(3).activePods(30).start();
-        Set<Long> before = liveThreadIds();
+        Set<Long> before = TestThreads.live();
         Map<String, Config> configs = new LinkedHashMap<>();
         for (int i = 0; i < CLUSTERS; i++) {
             configs.put("c" + i, Config.fromKubeconfig(sim.kubeconfigYaml("c" + i)));
@@ -62,7 +61,7 @@ class ManyClustersIT {
 
         // one client per cluster used to bring its own Vert.x (event loops, a blocked-thread checker) and task pool:
         // about 7 threads per cluster
-        List<String> started = threadsStartedSince(before);
+        List<String> started = TestThreads.startedSince(before);
         log.info("{} clusters run on {} threads started for them: {}", CLUSTERS, started.size(), started);
         assertThat(started).filteredOn(name -> name.equals("vertx-blocked-thread-checker")).hasSize(1);
         assertThat(started).filteredOn(name -> name.startsWith("vert.x-eventloop-thread-"))
@@ -73,22 +72,8 @@ class ManyClustersIT {
         registry = null;
         // fabric8's process-wide scheduler retires itself within 20 s of its last task; Cleaner-0 is the JDK cleaner
         // Netty starts once per process
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(threadsStartedSince(before))
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestThreads.startedSince(before))
                 .filteredOn(name -> !name.startsWith("CachedSingleThreadScheduler") && !name.startsWith("Cleaner-"))
                 .isEmpty());
-    }
-
-    private static Set<Long> liveThreadIds() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getId).collect(Collectors.toSet());
-    }
-
-    private static List<String> threadsStartedSince(Set<Long> before) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !before.contains(t.getId()))
-                .map(Thread::getName)
-                .filter(name -> !name.startsWith("ForkJoinPool.commonPool") && !name.startsWith("awaitility")
-                        && !name.equals("Attach Listener"))
-                .sorted()
-                .toList();
     }
 }
