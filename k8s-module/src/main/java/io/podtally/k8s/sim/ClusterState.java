@@ -1,12 +1,15 @@
 package io.podtally.k8s.sim;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -26,6 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ClusterState {
 
     private static final int EVENT_LOG_SIZE = 2000;
+    /** How long a pod list can be continued after its first page, like the API server's etcd compaction interval. */
+    static final Duration LIST_RETENTION = Duration.ofMinutes(5);
+    /** Pod lists kept open at most; the oldest is forgotten first. */
+    static final int MAX_OPEN_LISTS = 32;
 
     /** The two watchable kinds. */
     enum Kind {
@@ -66,7 +73,15 @@ final class ClusterState {
     private final Map<Kind, Deque<Event>> events = new HashMap<>();
     private final Map<Kind, Long> droppedUpTo = new HashMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    /**
+     * Pod lists with pages still to come, by the resource version they started at, oldest first. Like the API
+     * server, a continued list answers the pods as they were when it started: the pods are copied once, on the
+     * first change while such a list is open, and the copy serves every list open then.
+     */
+    private final LinkedHashMap<Long, OpenList> openPodLists = new LinkedHashMap<>();
     private long resourceVersion = 1000;
+    /** The resource version of the last change to the pods. */
+    private long lastPodChange;
     private String matchingKey;
     private long matchingCount;
     private int nodeSerial;
@@ -165,9 +180,15 @@ final class ClusterState {
      */
     synchronized Page<SimPod> podPage(FieldSelector selector, String namespace, String afterKey, int limit,
             long listVersion, long served) {
-        NavigableSet<SimPod> from = pods;
+        NavigableSet<SimPod> source = pods;
+        long version = resourceVersion;
+        if (afterKey != null) {
+            source = podsAt(listVersion);
+            version = listVersion;
+        }
+        NavigableSet<SimPod> from = source;
         if (namespace != null) {
-            from = pods.subSet(SimPod.probe(namespace, ""), true, SimPod.probe(namespace + "\u0000", ""), false);
+            from = source.subSet(SimPod.probe(namespace, ""), true, SimPod.probe(namespace + "\u0000", ""), false);
         }
         if (afterKey != null) {
             int slash = afterKey.indexOf('/');
@@ -187,7 +208,7 @@ final class ClusterState {
         long remaining;
         if (!it.hasNext()) {
             remaining = 0;
-        } else if (afterKey == null || listVersion == resourceVersion) {
+        } else if (source == pods && (afterKey == null || listVersion == resourceVersion)) {
             String key = selector.text() + "|" + namespace + "|" + resourceVersion;
             if (!key.equals(matchingKey)) {
                 matchingKey = key;
@@ -203,7 +224,73 @@ final class ClusterState {
             }
         }
         String last = items.isEmpty() ? null : items.get(items.size() - 1).key();
-        return new Page<>(items, resourceVersion, last, remaining);
+        if (afterKey == null && remaining > 0) {
+            openPodList(version);
+        }
+        return new Page<>(items, version, last, remaining);
+    }
+
+    /**
+     * The pods as they were at {@code listVersion}, for a continued list.
+     *
+     * @throws ListExpiredException when that state is no longer kept ({@link #LIST_RETENTION} passed, or more
+     *     than {@link #MAX_OPEN_LISTS} lists were opened since) and the pods have changed since
+     */
+    private NavigableSet<SimPod> podsAt(long listVersion) {
+        forgetExpiredLists();
+        OpenList open = openPodLists.get(listVersion);
+        if (open != null && open.frozen != null) {
+            return open.frozen;
+        }
+        if (open != null || listVersion >= lastPodChange) {
+            // no pod changed since the list started
+            return pods;
+        }
+        throw new ListExpiredException();
+    }
+
+    private void openPodList(long version) {
+        forgetExpiredLists();
+        openPodLists.putIfAbsent(version, new OpenList(System.nanoTime()));
+        while (openPodLists.size() > MAX_OPEN_LISTS) {
+            openPodLists.remove(openPodLists.keySet().iterator().next());
+        }
+    }
+
+    private void forgetExpiredLists() {
+        long now = System.nanoTime();
+        openPodLists.values().removeIf(open -> now - open.startedNanos > LIST_RETENTION.toNanos());
+    }
+
+    /** Called before the pods change: lists still open keep the pods as they were. */
+    private void beforePodsChange() {
+        forgetExpiredLists();
+        NavigableSet<SimPod> copy = null;
+        for (OpenList open : openPodLists.values()) {
+            if (open.frozen == null) {
+                if (copy == null) {
+                    copy = Collections.unmodifiableNavigableSet(new TreeSet<>(pods));
+                }
+                open.frozen = copy;
+            }
+        }
+    }
+
+    /** A pod list with pages still to come. */
+    private static final class OpenList {
+        final long startedNanos;
+        NavigableSet<SimPod> frozen;
+
+        OpenList(long startedNanos) {
+            this.startedNanos = startedNanos;
+        }
+    }
+
+    /** A continued list whose starting state is no longer kept: the API server's {@code 410 Expired}. */
+    static final class ListExpiredException extends RuntimeException {
+        ListExpiredException() {
+            super("the list's resource version is no longer kept", null, false, false);
+        }
     }
 
     private long count(Iterable<SimPod> candidates, FieldSelector selector, String namespace) {
@@ -338,8 +425,12 @@ final class ClusterState {
         if (nodeName != null) {
             requireNode(nodeName);
         }
+        if (count > 0) {
+            beforePodsChange();
+        }
         for (int i = 0; i < count; i++) {
             SimPod pod = factory.create(pods, SimPod.Workload.DEPLOYMENT, nodeName, phase, now, ++resourceVersion);
+            lastPodChange = resourceVersion;
             pods.add(pod);
             record(Kind.PODS, "ADDED", pod, null);
         }
@@ -347,17 +438,25 @@ final class ClusterState {
 
     synchronized int removePods(String nodeName, int count) {
         List<SimPod> victims = activePodsOn(nodeName, count);
+        if (!victims.isEmpty()) {
+            beforePodsChange();
+        }
         for (SimPod pod : victims) {
             pods.remove(pod);
             record(Kind.PODS, "DELETED", pod.withPhase(pod.phase(), ++resourceVersion), pod);
+            lastPodChange = resourceVersion;
         }
         return victims.size();
     }
 
     synchronized int completePods(String nodeName, int count) {
         List<SimPod> victims = activePodsOn(nodeName, count);
+        if (!victims.isEmpty()) {
+            beforePodsChange();
+        }
         for (SimPod pod : victims) {
             SimPod done = pod.withPhase(SimPod.Phase.SUCCEEDED, ++resourceVersion);
+            lastPodChange = resourceVersion;
             pods.remove(pod);
             pods.add(done);
             record(Kind.PODS, "MODIFIED", done, pod);

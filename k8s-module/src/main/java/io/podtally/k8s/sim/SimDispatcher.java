@@ -263,7 +263,12 @@ final class SimDispatcher extends Dispatcher {
                     throw new IllegalStateException("unknown fault " + fault);
             }
         }
-        ClusterState.Page<SimPod> result = state.podPage(selector, namespace, after, limit, listVersion, served);
+        ClusterState.Page<SimPod> result;
+        try {
+            result = state.podPage(selector, namespace, after, limit, listVersion, served);
+        } catch (ClusterState.ListExpiredException e) {
+            return delayed(status(410, "Expired", EXPIRED_MESSAGE), delay);
+        }
         String next = result.remaining() > 0
                 ? new ContinueToken(after == null ? result.resourceVersion() : listVersion, result.lastKey(), page + 1,
                         served + result.items().size()).encode()

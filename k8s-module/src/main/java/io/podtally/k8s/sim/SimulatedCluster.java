@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * realistic JSON (3-6 KB per pod), generated on the fly from compact per-pod state, so that a
  * 150,000-pod cluster fits in tens of megabytes.
  *
+ * <p>Like the API server, a continued pod list answers the pods as they were when its first page was
+ * served: changes made meanwhile show in the next list. That state is kept for 5 minutes and for the
+ * 32 most recent lists; continuing an older list after the pods changed answers {@code 410 Expired}.
+ *
  * <p>Faults can be injected at run time on pod list pages (numbered from 1, the request without
  * {@code continue}): an error status, {@code 410 Expired}, {@code 429} with {@code Retry-After}, a
  * page that never answers, extra latency. The whole server can be stopped and started again on

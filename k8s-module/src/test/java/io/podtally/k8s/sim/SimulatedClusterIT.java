@@ -25,11 +25,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +120,69 @@ class SimulatedClusterIT {
 
             assertThat(second.getMetadata().getRemainingItemCount()).isEqualTo(after);
         }
+    }
+
+    @Test
+    @DisplayName("a continued list answers the pods as they were when it started, like the API server; the next list sees the changes")
+    void consistentContinuedList() {
+        try (SimulatedCluster own = SimulatedCluster.builder().nodes(12).activePods(300).start();
+                KubernetesClient ownClient = clientFor(own)) {
+            String selector = "status.phase!=Succeeded,status.phase!=Failed";
+            Map<String, Integer> before = own.activePodsByNode();
+            String node = own.nodeNames().get(3);
+            PodList first = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100L).build());
+
+            own.addPods(node, 5);
+            own.completePods(own.nodeNames().get(5), 2);
+            List<Pod> listed = new ArrayList<>(first.getItems());
+            String next = first.getMetadata().getContinue();
+            while (next != null && !next.isEmpty()) {
+                PodList page = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                        .withFieldSelector(selector).withLimit(100L).withContinue(next).build());
+                assertThat(page.getMetadata().getResourceVersion()).isEqualTo(first.getMetadata().getResourceVersion());
+                listed.addAll(page.getItems());
+                next = page.getMetadata().getContinue();
+            }
+
+            assertThat(byNode(listed)).isEqualTo(before);
+            List<Pod> fresh = ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder()
+                    .withFieldSelector(selector).withLimit(100_000L).build()).getItems();
+            assertThat(byNode(fresh)).isEqualTo(own.activePodsByNode()).isNotEqualTo(before);
+        }
+    }
+
+    @Test
+    @DisplayName("continuing a list whose starting state is no longer kept, after the pods changed, answers 410 Expired")
+    void expiredContinue() {
+        try (SimulatedCluster own = SimulatedCluster.builder().nodes(4).activePods(50).start();
+                KubernetesClient ownClient = clientFor(own)) {
+            ListOptionsBuilder page = new ListOptionsBuilder().withLimit(10L);
+            String stale = ownClient.pods().inAnyNamespace().list(page.build()).getMetadata().getContinue();
+            own.addPods(own.nodeNames().get(0), 1);
+            for (int i = 0; i < 32; i++) {
+                // every list still open keeps a state; the oldest are forgotten first
+                ownClient.pods().inAnyNamespace().list(page.build());
+                own.addPods(own.nodeNames().get(1), 1);
+            }
+
+            assertThatThrownBy(() -> ownClient.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(10L)
+                    .withContinue(stale).build()))
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(410);
+                        assertThat(e.getStatus().getReason()).isEqualTo("Expired");
+                    });
+        }
+    }
+
+    private static Map<String, Integer> byNode(List<Pod> pods) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Pod pod : pods) {
+            if (pod.getSpec().getNodeName() != null) {
+                counts.merge(pod.getSpec().getNodeName(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     @Test
