@@ -473,6 +473,9 @@ class ApiContractIT {
             JsonNode clusters = health.at("/components/clusters");
             assertThat(clusters.at("/details/store/kind").asString()).isEqualTo("redis");
             assertThat(clusters.at("/details/store/status").asString()).isEqualTo("up");
+            assertThat(Math.abs(clusters.at("/details/store/clock_skew_ms").asLong(Long.MAX_VALUE)))
+                    .as("this replica's clock against the Redis server's, both on this machine").isLessThan(1000);
+            assertThat(clusters.at("/details/store/clock").isMissingNode()).isTrue();
             assertThat(clusters.at("/details/clusters/sim/informer").asString()).isEqualTo("synced");
             assertThat(clusters.at("/details/clusters/down/informer").asString()).isIn("starting", "degraded");
             assertThat(clusters.get("status").asString()).isEqualTo("DEGRADED");
@@ -486,6 +489,7 @@ class ApiContractIT {
             String metrics = api.get("/actuator/prometheus").body();
 
             assertThat(metrics).contains("podtally_podcounts_reads_total{cluster=\"sim\"");
+            assertThat(metrics).contains("podtally_redis_clock_skew_seconds");
             assertThat(metrics).contains("http_server_requests_seconds_bucket{");
             assertThat(metrics).contains("uri=\"/api/v1/nodes\"");
         }

@@ -44,6 +44,13 @@ final class ClustersHealthIndicator implements HealthIndicator {
         if (backend.eventsSubscribed() != null) {
             store.put("events", backend.eventsSubscribed() ? "subscribed" : "not subscribed");
         }
+        if (backend.clockSkew() != null) {
+            store.put("clock_skew_ms", backend.clockSkew().toMillis());
+            if (backend.clockSkewed()) {
+                store.put("clock", "this replica's clock is off from the Redis server's: pod counts turn stale "
+                        + "earlier or later here than on the others; synchronize the clocks");
+            }
+        }
         Map<String, Object> clusters = new LinkedHashMap<>();
         for (KubernetesCluster cluster : registry.clusters()) {
             NodeCache nodes = cluster.nodes();

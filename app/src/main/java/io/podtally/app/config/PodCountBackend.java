@@ -1,5 +1,6 @@
 package io.podtally.app.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.podtally.cache.InMemoryPodCountEvents;
 import io.podtally.cache.InMemoryPodCountStore;
 import io.podtally.cache.LocalRefreshLock;
@@ -9,6 +10,7 @@ import io.podtally.cache.PodCountStore;
 import io.podtally.cache.RefreshLock;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.cache.redis.RedisPodCountEvents;
+import io.podtally.cache.redis.RedisClockCheck;
 import io.podtally.cache.redis.RedisPodCountStore;
 import io.podtally.cache.redis.RedissonRefreshLock;
 import java.time.Clock;
@@ -29,6 +31,9 @@ final class PodCountBackend implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PodCountBackend.class);
     private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(5);
+    /** How often the replica's clock is compared with Redis's, and the skew it tolerates without a warning. */
+    private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
 
     private final String kind;
     private final PodCountStore store;
@@ -37,9 +42,11 @@ final class PodCountBackend implements AutoCloseable {
     private final LettuceConnectionFactory redis;
     private final RedissonClient redisson;
     private final EventSubscription subscription;
+    private final RedisClockCheck clockCheck;
 
     private PodCountBackend(String kind, PodCountStore store, RefreshLock lock, PodCountEvents events,
-            LettuceConnectionFactory redis, RedissonClient redisson, EventSubscription subscription) {
+            LettuceConnectionFactory redis, RedissonClient redisson, EventSubscription subscription,
+            RedisClockCheck clockCheck) {
         this.kind = kind;
         this.store = store;
         this.lock = lock;
@@ -47,6 +54,7 @@ final class PodCountBackend implements AutoCloseable {
         this.redis = redis;
         this.redisson = redisson;
         this.subscription = subscription;
+        this.clockCheck = clockCheck;
     }
 
     /**
@@ -54,8 +62,8 @@ final class PodCountBackend implements AutoCloseable {
      * memory with a warning when it does not answer. The Redis clients connect lazily and reconnect by themselves,
      * so {@code redis} starts whether or not Redis answers yet.
      */
-    static PodCountBackend create(
-            StoreMode mode, RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock) {
+    static PodCountBackend create(StoreMode mode, RedisConnectionSettings settings, PodCountSettings cacheSettings,
+            Clock clock, MeterRegistry meters) {
         if (mode == StoreMode.MEMORY) {
             log.info("Pod counts are kept in memory (podtally.store=memory): correct for a single replica only");
             return memory(cacheSettings, clock);
@@ -74,7 +82,7 @@ final class PodCountBackend implements AutoCloseable {
             }
         }
         try {
-            return redis(factory, settings, cacheSettings, clock);
+            return redis(factory, settings, cacheSettings, clock, meters);
         } catch (RuntimeException e) {
             factory.destroy();
             throw e;
@@ -83,11 +91,11 @@ final class PodCountBackend implements AutoCloseable {
 
     private static PodCountBackend memory(PodCountSettings cacheSettings, Clock clock) {
         return new PodCountBackend("memory", new InMemoryPodCountStore(cacheSettings, clock), new LocalRefreshLock(),
-                new InMemoryPodCountEvents(), null, null, null);
+                new InMemoryPodCountEvents(), null, null, null, null);
     }
 
     private static PodCountBackend redis(LettuceConnectionFactory factory, RedisConnectionSettings settings,
-            PodCountSettings cacheSettings, Clock clock) {
+            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
         StringRedisTemplate template = new StringRedisTemplate(factory);
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(factory);
@@ -98,7 +106,8 @@ final class PodCountBackend implements AutoCloseable {
         RedissonClient redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
         log.info("Pod counts are kept in Redis at {}", settings);
         return new PodCountBackend("redis", new RedisPodCountStore(template, cacheSettings, clock),
-                new RedissonRefreshLock(redisson), events, factory, redisson, subscription);
+                new RedissonRefreshLock(redisson), events, factory, redisson, subscription,
+                new RedisClockCheck(factory, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters));
     }
 
     /** Sends a PING; returns {@code null} when Redis answered, else why not. */
@@ -126,6 +135,16 @@ final class PodCountBackend implements AutoCloseable {
         return subscription == null ? null : subscription.listening();
     }
 
+    /** This replica's clock minus the Redis server's, as last measured: {@code null} for memory or before a check. */
+    Duration clockSkew() {
+        return clockCheck == null ? null : clockCheck.skew();
+    }
+
+    /** Whether {@link #clockSkew()} is beyond what freshness tolerates without a warning. */
+    boolean clockSkewed() {
+        return clockCheck != null && clockCheck.beyondTolerance();
+    }
+
     PodCountStore store() {
         return store;
     }
@@ -142,6 +161,9 @@ final class PodCountBackend implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (clockCheck != null) {
+                clockCheck.close();
+            }
             events.close();
             if (subscription != null) {
                 subscription.close();

@@ -35,8 +35,8 @@ class PodCountConfiguration {
      */
     @Bean(destroyMethod = "close")
     PodCountBackend podCountBackend(PodtallyProperties podtally, PodCountProperties podCounts,
-            RedisConnectionSettings redisSettings, Clock clock) {
-        return PodCountBackend.create(podtally.store(), redisSettings, podCounts.cacheSettings(), clock);
+            RedisConnectionSettings redisSettings, Clock clock, MeterRegistry meterRegistry) {
+        return PodCountBackend.create(podtally.store(), redisSettings, podCounts.cacheSettings(), clock, meterRegistry);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,0 +1,117 @@
+package io.podtally.cache.redis;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Compares this replica's clock with the Redis server's. Freshness is computed from timestamps that
+ * one replica writes ({@code @fetched_at}, {@code @fresh_until}, …) and every replica reads with its
+ * own clock, so a replica whose clock is off sees the counts fresher or staler than the others do,
+ * by the skew. The check runs every {@code interval}: it reads Redis {@code TIME} and takes the
+ * local time halfway through the round trip. A skew beyond {@code tolerance} is logged (once, and
+ * again when it is back within) and shown by {@link #skew()} and the gauge
+ * {@code podtally.redis.clock.skew} (seconds, positive when this replica's clock is ahead). A check
+ * that cannot reach Redis changes nothing.
+ */
+public final class RedisClockCheck implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisClockCheck.class);
+
+    private final RedisConnectionFactory redis;
+    private final Clock clock;
+    private final Duration tolerance;
+    private final ScheduledExecutorService scheduler;
+    private volatile Duration skew;
+    private volatile Instant measuredAt;
+    private volatile boolean beyond;
+
+    /**
+     * Starts checking every {@code interval}, the first check at once.
+     *
+     * @param registry where the gauge is registered
+     */
+    public RedisClockCheck(RedisConnectionFactory redis, Clock clock, Duration interval, Duration tolerance,
+            MeterRegistry registry) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        Gauge.builder("podtally.redis.clock.skew", this, check -> {
+                    Duration measured = check.skew;
+                    return measured == null ? Double.NaN : measured.toNanos() / 1e9;
+                })
+                .description("This replica's clock minus the Redis server's, as last measured")
+                .baseUnit("seconds")
+                .register(registry);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "podtally-clock-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** This replica's clock minus the Redis server's, as last measured; {@code null} before the first answer. */
+    public Duration skew() {
+        return skew;
+    }
+
+    /** When the skew was last measured (this replica's clock); {@code null} before the first answer. */
+    public Instant measuredAt() {
+        return measuredAt;
+    }
+
+    /** Whether the last measured skew is beyond the tolerance. */
+    public boolean beyondTolerance() {
+        return beyond;
+    }
+
+    /** Measures the skew now; never throws. */
+    public void check() {
+        try (RedisConnection connection = redis.getConnection()) {
+            long sent = clock.millis();
+            Long server = connection.serverCommands().time(TimeUnit.MILLISECONDS);
+            long received = clock.millis();
+            if (server == null) {
+                return;
+            }
+            Duration measured = Duration.ofMillis(sent + (received - sent) / 2 - server);
+            skew = measured;
+            measuredAt = Instant.ofEpochMilli(received);
+            boolean now = measured.abs().compareTo(tolerance) > 0;
+            if (now && !beyond) {
+                log.warn("This replica's clock is {} ms {} the Redis server's (tolerance {} ms): freshness is computed "
+                        + "from timestamps written by other replicas, so this replica sees pod counts as fresh or stale "
+                        + "by that much earlier or later. Synchronize the clocks (NTP).", measured.abs().toMillis(),
+                        measured.isNegative() ? "behind" : "ahead of", tolerance.toMillis());
+            } else if (!now && beyond) {
+                log.info("This replica's clock is within {} ms of the Redis server's again ({} ms)", tolerance.toMillis(),
+                        measured.toMillis());
+            }
+            beyond = now;
+        } catch (DataAccessException | IllegalStateException e) {
+            log.debug("Clock check against Redis failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
