@@ -267,7 +267,7 @@ class ApiContractIT {
     class OtherEndpoints {
 
         @Test
-        @DisplayName("one node with its pod count")
+        @DisplayName("one node with its pod count, and 304 to its ETag while nothing changed")
         void oneNode() {
             awaitState("/api/v1/nodes?cluster_name=sim", "fresh");
             String name = sim.nodeNames().get(3);
@@ -277,6 +277,12 @@ class ApiContractIT {
             assertThat(body.at("/data/name").asString()).isEqualTo(name);
             assertThat(body.at("/data/pod_count").asInt()).isEqualTo(sim.activePodsByNode().getOrDefault(name, 0));
             assertThat(body.at("/pod_counts/state").asString()).isEqualTo("fresh");
+            String path = "/api/v1/nodes/" + name + "?cluster_name=sim";
+            String etag = api.get(path).headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).startsWith("W/\"");
+            assertThat(api.get(path, "If-None-Match", etag).statusCode()).isEqualTo(304);
+            assertThat(api.get("/api/v1/nodes/" + sim.nodeNames().get(4) + "?cluster_name=sim", "If-None-Match", etag)
+                    .statusCode()).as("another node's tag").isEqualTo(200);
             assertError(api.get("/api/v1/nodes/no-such-node?cluster_name=sim"), 404, "unknown node");
             assertError(api.get("/api/v1/nodes/Bad_Name?cluster_name=sim"), 400, "node name");
         }

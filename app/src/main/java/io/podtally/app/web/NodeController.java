@@ -3,9 +3,11 @@ package io.podtally.app.web;
 import io.podtally.app.config.ApiProperties;
 import io.podtally.cache.PodCountCache;
 import io.podtally.cache.PodCountView;
+import io.podtally.k8s.Fingerprints;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeMetricsCache;
+import io.podtally.k8s.NodeMetricsCache.NodeUsage;
 import io.podtally.k8s.NodeView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -140,7 +142,8 @@ final class NodeController {
     @Operation(summary = "One node of a cluster with its usage and active pod count")
     ResponseEntity<Responses.Node> get(
             @PathVariable String name,
-            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName) {
+            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName,
+            WebRequest request) {
         KubernetesCluster cluster = clusters.require(clusterName);
         if (!KubernetesNames.isDnsSubdomain(name)) {
             throw ApiException.badRequest("node name must be a DNS subdomain (at most 253 lower-case letters, digits, - .)");
@@ -149,12 +152,16 @@ final class NodeController {
         NodeView node = nodes.get(name)
                 .orElseThrow(() -> ApiException.notFound("unknown node " + name + " in cluster " + cluster.name()));
         PodCountView view = podCounts.read(cluster.name());
-        NodeInfo info = info(node, view, cluster.metrics(), clock.instant());
-        return ResponseEntity.ok().cacheControl(CacheControl.noCache())
+        NodeMetricsCache metrics = cluster.metrics();
+        NodeUsage usage = metrics.usage(node.name()).orElse(null);
+        // like the list's: made of content only, so every replica holding the same data gives the same tag
+        String etag = ETags.weak("node", cluster.name(), Fingerprints.node(node), view.generation(), view.state(),
+                view.fetchedAt(), metrics.state(), usage == null ? 0 : Fingerprints.usage(node.name(), usage));
+        if (request.checkNotModified(etag)) {
+            return null;
+        }
+        NodeInfo info = NodeInfo.of(node, view.countFor(node.name()), usage, clock.instant());
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache())
                 .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view)));
-    }
-
-    private static NodeInfo info(NodeView node, PodCountView view, NodeMetricsCache metrics, Instant now) {
-        return NodeInfo.of(node, view.countFor(node.name()), metrics.usage(node.name()).orElse(null), now);
     }
 }
