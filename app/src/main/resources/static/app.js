@@ -68,7 +68,12 @@
         cell(n.age));
       tbody.append(tr);
     }
-    summary.textContent = shown + " of " + last.data.length + " nodes, " + pods + " active pods counted";
+    let text = shown + " of " + last.data.length + " nodes, " + pods + " active pods counted";
+    if (last.informer && last.informer.state !== "synced") {
+      text += " · nodes " + last.informer.state + (last.informer.last_error ? ": " + last.informer.last_error : "");
+    }
+    if (last.metrics && last.metrics.state === "unavailable") text += " · no metrics";
+    summary.textContent = text;
   }
 
   async function poll() {

@@ -89,15 +89,19 @@ final class NodeController {
             WebRequest request) {
         KubernetesCluster cluster = clusters.require(clusterName);
         NodeQuery query = NodeQuery.parse(params, api.maxPageSize());
-        NodeCache.Snapshot nodes = clusters.syncedNodes(cluster).snapshot();
+        NodeCache nodeCache = clusters.syncedNodes(cluster);
+        NodeCache.Snapshot nodes = nodeCache.snapshot();
+        Responses.Informer informer = new Responses.Informer(lower(nodeCache.state()), nodes.nodes().size(),
+                nodeCache.lastError());
         PodCountView view = podCounts.read(cluster.name());
         NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
-        String etag = ETags.weak("nodes", cluster.name(), nodes.fingerprint(), view.generation(), view.state(),
-                view.fetchedAt(), metrics.state(), metrics.fingerprint(), query.canonical());
+        String etag = ETags.weak("nodes", cluster.name(), nodes.fingerprint(), informer.state(), informer.lastError(),
+                view.generation(), view.state(), view.fetchedAt(), metrics.state(), metrics.fingerprint(),
+                query.canonical());
         if (request.checkNotModified(etag)) {
             return null;
         }
-        Supplier<Object> body = () -> body(cluster.name(), nodes, view, metrics, query);
+        Supplier<Object> body = () -> body(cluster.name(), nodes, informer, view, metrics, query);
         boolean gzip = RenderedAnswers.acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
         ResponseEntity.BodyBuilder answer = ResponseEntity.ok()
                 .eTag(etag)
@@ -111,8 +115,9 @@ final class NodeController {
     }
 
     /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */
-    private Responses.NodeList body(String cluster, NodeCache.Snapshot nodes, PodCountView view,
-            NodeMetricsCache.Snapshot metrics, NodeQuery query) {
+    private Responses.NodeList body(String cluster, NodeCache.Snapshot nodes, Responses.Informer informer,
+            PodCountView view, NodeMetricsCache.Snapshot metrics, NodeQuery query) {
+        Responses.NodeMetrics metricsState = new Responses.NodeMetrics(lower(metrics.state()));
         Instant now = clock.instant();
         List<NodeView> matching = nodes.nodes().stream()
                 .filter(query::matches)
@@ -125,10 +130,10 @@ final class NodeController {
             int to = Math.min(total, from + query.pageSize());
             int totalPages = (total + query.pageSize() - 1) / query.pageSize();
             return new Responses.NodeList(200, Responses.SUCCESS, infos(matching.subList(from, to), view, metrics, now),
-                    PodCountsInfo.of(view), total, query.page(), query.pageSize(), totalPages);
+                    PodCountsInfo.of(view), informer, metricsState, total, query.page(), query.pageSize(), totalPages);
         }
         return new Responses.NodeList(200, Responses.SUCCESS, infos(matching, view, metrics, now),
-                PodCountsInfo.of(view), null, null, null, null);
+                PodCountsInfo.of(view), informer, metricsState, null, null, null, null);
     }
 
     private static List<NodeInfo> infos(
@@ -163,5 +168,9 @@ final class NodeController {
         NodeInfo info = NodeInfo.of(node, view.countFor(node.name()), usage, clock.instant());
         return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache())
                 .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view)));
+    }
+
+    private static String lower(Enum<?> state) {
+        return state.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

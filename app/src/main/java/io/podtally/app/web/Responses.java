@@ -19,6 +19,8 @@ final class Responses {
             String message,
             List<NodeInfo> data,
             @JsonProperty("pod_counts") PodCountsInfo podCounts,
+            Informer informer,
+            NodeMetrics metrics,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer total,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("page_size") Integer pageSize,
@@ -68,6 +70,13 @@ final class Responses {
 
     /** The metrics cache's state. */
     record Metrics(String state, @JsonProperty("fetched_at") String fetchedAt) {
+    }
+
+    /**
+     * Whether the usage in a node answer is there: {@code available}, {@code unavailable} (no metrics-server, or it
+     * failed: {@code usage} is null) or {@code unknown} (not fetched yet).
+     */
+    record NodeMetrics(String state) {
     }
 
     /** An accepted admin action. */
