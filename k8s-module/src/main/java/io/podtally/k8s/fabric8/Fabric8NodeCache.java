@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * when the API server answers again.
  *
  * <p>The informer lists nodes in pages of {@value #LIST_PAGE_SIZE}: fabric8 deserializes each list
- * response on the HTTP client's event loop, which the cluster's pod counter shares, so one
- * unpaged list of thousands of nodes would stall pod pages for as long; a page bounds that stall,
- * and spares the API server one huge response.
+ * response on the HTTP client's event loop, which the pod counters and the other clusters' clients
+ * share, so one unpaged list of thousands of nodes would stall their traffic for as long; a page
+ * bounds that stall, and spares the API server one huge response.
  */
 public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
@@ -38,7 +38,8 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
     private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
     private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
-    static final long LIST_PAGE_SIZE = 500;
+    /** Nodes per list page: a page of full Node objects (with their image lists) is megabytes of JSON. */
+    static final long LIST_PAGE_SIZE = 250;
 
     private final String cluster;
     private final KubernetesClient client;

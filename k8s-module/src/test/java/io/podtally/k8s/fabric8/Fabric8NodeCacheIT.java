@@ -121,7 +121,7 @@ class Fabric8NodeCacheIT {
     }
 
     @Test
-    @DisplayName("lists nodes in pages of 500: syncs all 1,200 nodes of a cluster in 3 pages, then follows changes")
+    @DisplayName("lists nodes in pages of 250: syncs all 1,200 nodes of a cluster in 5 pages, then follows changes")
     void pagedInitialList() {
         SimulatedCluster sim = closeLater(SimulatedCluster.builder().nodes(1200).activePods(0).start());
         Fabric8NodeCache cache = cache(io.fabric8.kubernetes.client.Config.fromKubeconfig(sim.kubeconfigYaml("sim")),
@@ -131,7 +131,7 @@ class Fabric8NodeCacheIT {
 
         assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
         assertThat(cache.list()).extracting(NodeView::name).containsExactlyInAnyOrderElementsOf(sim.nodeNames());
-        assertThat(sim.requestCounts().nodeLists()).isEqualTo(3);
+        assertThat(sim.requestCounts().nodeLists()).isEqualTo(5);
 
         String name = sim.nodeNames().get(1100);
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.openNodeWatches() == 1);
