@@ -80,6 +80,8 @@ final class Fabric8Runtime implements AutoCloseable {
         VertxOptions options = new VertxOptions()
                 .setUseDaemonThread(true)
                 .setEventLoopPoolSize(EVENT_LOOPS)
+                // a loop blocked this long is logged with the blocking stack, so the warning says what held it
+                .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
         synchronized (Fabric8Runtime.class) {
             String before = System.getProperty(DISABLE_DNS_RESOLVER);
