@@ -7,8 +7,6 @@ import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,16 +28,9 @@ class ApiServerOutageIT {
     static void start() throws IOException {
         redis = RedisServer.start();
         sim = SimulatedCluster.builder().nodes(6).activePods(90).seed(9).start();
-        Path kubeconfig = Files.createTempFile("podtally-away", ".yaml");
-        sim.writeKubeconfig(kubeconfig, "away");
-        replica = Replica.start(Map.of(
-                "podtally.clusters.kubeconfig", kubeconfig.toString(),
+        replica = Replica.start(sim, "away", redis, Map.of(
                 "podtally.clusters.informer-sync-timeout", "2s",
-                "podtally.clusters.metrics-refresh-interval", "1s",
-                "podtally.demo.enabled", "false",
-                "podtally.store", "redis",
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", Integer.toString(redis.port())));
+                "podtally.clusters.metrics-refresh-interval", "1s"));
         await().atMost(Duration.ofSeconds(20)).until(() -> replica.api().get(NODES).statusCode() == 200);
     }
 

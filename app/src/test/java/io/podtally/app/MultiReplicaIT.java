@@ -7,8 +7,6 @@ import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,20 +50,13 @@ class MultiReplicaIT {
         sim = SimulatedCluster.builder().nodes(30).activePods(1200).seed(11).pageLatency(Duration.ofMillis(300))
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
                 .start();
-        Path kubeconfig = Files.createTempFile("podtally-replicas", ".yaml");
-        sim.writeKubeconfig(kubeconfig, CLUSTER);
         Map<String, String> properties = Map.of(
-                "podtally.clusters.kubeconfig", kubeconfig.toString(),
-                "podtally.demo.enabled", "false",
-                "podtally.store", "redis",
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", Integer.toString(redis.port()),
                 "podtally.admin.token", TOKEN,
                 "podtally.podcounts.warm-up", "false",
                 "podtally.podcounts.page-size", "200",
                 "podtally.clusters.metrics-refresh-interval", "1s");
         for (int i = 0; i < 3; i++) {
-            replicas.add(Replica.start(properties));
+            replicas.add(Replica.start(sim, CLUSTER, redis, properties));
         }
         clients = Executors.newFixedThreadPool(9);
         for (Replica replica : replicas) {

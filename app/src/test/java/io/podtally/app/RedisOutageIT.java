@@ -7,8 +7,6 @@ import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,14 +29,7 @@ class RedisOutageIT {
     static void start() throws IOException {
         redis = RedisServer.start();
         sim = SimulatedCluster.builder().nodes(8).activePods(120).seed(5).start();
-        Path kubeconfig = Files.createTempFile("podtally-outage", ".yaml");
-        sim.writeKubeconfig(kubeconfig, "outage");
-        replica = Replica.start(Map.of(
-                "podtally.clusters.kubeconfig", kubeconfig.toString(),
-                "podtally.demo.enabled", "false",
-                "podtally.store", "redis",
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", Integer.toString(redis.port())));
+        replica = Replica.start(sim, "outage", redis, Map.of());
         await().atMost(Duration.ofSeconds(20)).until(() -> replica.api().get(NODES).statusCode() == 200);
     }
 

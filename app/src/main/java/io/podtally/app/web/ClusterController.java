@@ -8,7 +8,6 @@ import io.podtally.k8s.NodeMetricsCache;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,13 +40,9 @@ final class ClusterController {
         NodeMetricsCache metrics = cluster.metrics();
         return new Responses.ClusterInfo(
                 cluster.name(),
-                new Responses.Informer(lower(nodes.state()), nodes.synced() ? nodes.list().size() : 0, nodes.lastError()),
-                new Responses.Metrics(lower(metrics.state()),
+                Responses.Informer.of(nodes, nodes.synced() ? nodes.list().size() : 0),
+                new Responses.Metrics(Responses.label(metrics.state()),
                         metrics.fetchedAt() == null ? null : metrics.fetchedAt().toString()),
                 PodCountsInfo.of(podCounts.peek(cluster.name())));
-    }
-
-    private static String lower(Enum<?> state) {
-        return state.name().toLowerCase(Locale.ROOT);
     }
 }

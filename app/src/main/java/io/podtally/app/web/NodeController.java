@@ -91,8 +91,7 @@ final class NodeController {
         NodeQuery query = NodeQuery.parse(params, api.maxPageSize());
         NodeCache nodeCache = clusters.syncedNodes(cluster);
         NodeCache.Snapshot nodes = nodeCache.snapshot();
-        Responses.Informer informer = new Responses.Informer(lower(nodeCache.state()), nodes.nodes().size(),
-                nodeCache.lastError());
+        Responses.Informer informer = Responses.Informer.of(nodeCache, nodes.nodes().size());
         PodCountView view = podCounts.read(cluster.name());
         NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
         String etag = ETags.weak("nodes", cluster.name(), nodes.fingerprint(), informer.state(), informer.lastError(),
@@ -117,7 +116,7 @@ final class NodeController {
     /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */
     private Responses.NodeList body(String cluster, NodeCache.Snapshot nodes, Responses.Informer informer,
             PodCountView view, NodeMetricsCache.Snapshot metrics, NodeQuery query) {
-        Responses.NodeMetrics metricsState = new Responses.NodeMetrics(lower(metrics.state()));
+        Responses.NodeMetrics metricsState = Responses.NodeMetrics.of(metrics.state());
         Instant now = clock.instant();
         List<NodeView> matching = nodes.nodes().stream()
                 .filter(query::matches)
@@ -157,7 +156,7 @@ final class NodeController {
         NodeView node = nodes.get(name)
                 .orElseThrow(() -> ApiException.notFound("unknown node " + name + " in cluster " + cluster.name()));
         PodCountView view = podCounts.read(cluster.name());
-        NodeMetricsCache metrics = cluster.metrics();
+        NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
         NodeUsage usage = metrics.usage(node.name()).orElse(null);
         // like the list's: made of content only, so every replica holding the same data gives the same tag
         String etag = ETags.weak("node", cluster.name(), Fingerprints.node(node), view.generation(), view.state(),
@@ -168,9 +167,5 @@ final class NodeController {
         NodeInfo info = NodeInfo.of(node, view.countFor(node.name()), usage, clock.instant());
         return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache())
                 .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view)));
-    }
-
-    private static String lower(Enum<?> state) {
-        return state.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

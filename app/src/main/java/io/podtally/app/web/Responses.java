@@ -2,7 +2,10 @@ package io.podtally.app.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.podtally.k8s.NodeCache;
+import io.podtally.k8s.NodeMetricsCache;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The bodies of successful answers. Every one starts with {@code code} and {@code message}. */
@@ -66,6 +69,11 @@ final class Responses {
 
     /** A node informer's state. */
     record Informer(String state, @JsonProperty("node_count") int nodeCount, @JsonProperty("last_error") String lastError) {
+
+        /** The state and last error of {@code nodes}, with {@code nodeCount} nodes. */
+        static Informer of(NodeCache nodes, int nodeCount) {
+            return new Informer(label(nodes.state()), nodeCount, nodes.lastError());
+        }
     }
 
     /** The metrics cache's state. */
@@ -77,6 +85,15 @@ final class Responses {
      * failed: {@code usage} is null) or {@code unknown} (not fetched yet).
      */
     record NodeMetrics(String state) {
+
+        static NodeMetrics of(NodeMetricsCache.MetricsState state) {
+            return new NodeMetrics(label(state));
+        }
+    }
+
+    /** A state as the API writes it: its name in lower case. */
+    static String label(Enum<?> state) {
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     /** An accepted admin action. */
