@@ -8,6 +8,7 @@ import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeView;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ final class SlimNodeStore implements ItemStore<Node> {
 
     private final Map<String, Node> stubs = new ConcurrentHashMap<>();
     private final Map<String, NodeView> views = new ConcurrentHashMap<>();
+    /** {@link Fingerprints#node} of each view held, so that a change subtracts the old one without hashing it again. */
+    private final Map<String, Long> hashes = new HashMap<>();
     private final Object writes = new Object();
     private volatile long fingerprint;
     private volatile long changes;
@@ -40,12 +43,13 @@ final class SlimNodeStore implements ItemStore<Node> {
     @Override
     public Node put(String key, Node node) {
         NodeView view = NodeViews.from(node);
-        long hash = Fingerprints.node(view);
         synchronized (writes) {
             Node previous = stubs.put(key, stub(node));
             NodeView previousView = views.put(key, view);
             if (!view.equals(previousView)) {
-                fingerprint = fingerprint + hash - (previousView == null ? 0 : Fingerprints.node(previousView));
+                long hash = Fingerprints.node(view);
+                Long previousHash = hashes.put(key, hash);
+                fingerprint = fingerprint + hash - (previousHash == null ? 0 : previousHash);
                 changes++;
             }
             return previous;
@@ -56,9 +60,9 @@ final class SlimNodeStore implements ItemStore<Node> {
     public Node remove(String key) {
         synchronized (writes) {
             Node previous = stubs.remove(key);
-            NodeView removed = views.remove(key);
-            if (removed != null) {
-                fingerprint -= Fingerprints.node(removed);
+            Long removedHash = hashes.remove(key);
+            if (views.remove(key) != null) {
+                fingerprint -= removedHash;
                 changes++;
             }
             return previous;
