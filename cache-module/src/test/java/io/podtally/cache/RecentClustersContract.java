@@ -7,8 +7,10 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The rules every {@link RecentClusters} follows; run against each adapter. */
+@Timeout(30)
 public abstract class RecentClustersContract {
 
     protected static final Duration RETENTION = Duration.ofHours(24);
