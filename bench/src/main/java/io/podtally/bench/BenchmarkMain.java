@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.podtally.bench.load.LoadDriver;
+import io.podtally.cache.redis.RedisServer;
 
 /**
  * The benchmark: podtally against the seed's designs, on the simulated incident and large
@@ -45,7 +46,7 @@ public final class BenchmarkMain {
         long started = System.nanoTime();
         log.info("benchmark, {} mode, parts {}; logs in {}", settings.mode(), parts, workDir.toAbsolutePath());
 
-        try (RedisProcess redis = RedisProcess.start(workDir);
+        try (RedisServer redis = RedisServer.start(workDir.resolve("redis.log"));
                 SimulatedClusters sims = SimulatedClusters.start(settings.pageLatency());
                 LoadDriver driver = new LoadDriver()) {
             String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -63,11 +64,11 @@ public final class BenchmarkMain {
             }
             if (parts.contains("http")) {
                 for (Settings.Deploy deploy : settings.apiLoad()) {
-                    redis.flushAll();
+                    redis.cli("FLUSHALL");
                     runDeployment(deploy, settings, apiLoad, driver, results);
                 }
                 for (Settings.Deploy deploy : settings.serving()) {
-                    redis.flushAll();
+                    redis.cli("FLUSHALL");
                     runDeployment(deploy, settings, serving, driver, results);
                 }
             }

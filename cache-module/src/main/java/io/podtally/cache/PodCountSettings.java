@@ -1,10 +1,10 @@
 package io.podtally.cache;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
- * How the pod-count cache behaves.
+ * How the pod-count cache behaves. The values are checked where they are configured
+ * ({@code podtally.podcounts.*}), not here.
  *
  * @param freshFor counts younger than this are {@code fresh}: served, nothing refreshed
  * @param staleFor counts younger than this (and not fresh) are {@code stale}: served and refreshed;
@@ -13,14 +13,14 @@ import java.util.Objects;
  *     cluster was last asked for
  * @param backoffInitial the wait before the next attempt after a first failed or partial refresh
  * @param backoffMax the longest such wait (the wait doubles per consecutive failure up to this)
- * @param warmupSpread warm-up refreshes are staggered across this, in their warm-up order, each with
+ * @param warmUpSpread warm-up refreshes are staggered across this, in their warm-up order, each with
  *     a random jitter, so that replicas starting together do not all try at once
  * @param refreshThreads threads running refreshes in this replica
  * @param refreshQueue refreshes that may wait for a thread; further ones are skipped
  * @param circuitOpenFor after a store failure, reads answer {@code unavailable} without trying the
  *     store for this long
- * @param warmupMaxClusters warm-up refreshes at most this many clusters, the first in the warm-up
- *     order ({@link #NO_WARMUP_LIMIT}: all of them)
+ * @param warmUpMaxClusters warm-up refreshes at most this many clusters, the first in the warm-up
+ *     order ({@link #NO_WARM_UP_LIMIT}: all of them)
  * @param askedFlushInterval how often a replica writes the times its clusters were asked for (kept in
  *     memory by each read) to the store
  */
@@ -30,101 +30,43 @@ public record PodCountSettings(
         Duration retention,
         Duration backoffInitial,
         Duration backoffMax,
-        Duration warmupSpread,
+        Duration warmUpSpread,
         int refreshThreads,
         int refreshQueue,
         Duration circuitOpenFor,
-        int warmupMaxClusters,
+        int warmUpMaxClusters,
         Duration askedFlushInterval) {
 
-    /** The {@code warmupMaxClusters} that warms every cluster up. */
-    public static final int NO_WARMUP_LIMIT = Integer.MAX_VALUE;
-
-    public PodCountSettings {
-        requirePositive(freshFor, "freshFor");
-        requirePositive(staleFor, "staleFor");
-        requirePositive(retention, "retention");
-        requirePositive(backoffInitial, "backoffInitial");
-        requirePositive(backoffMax, "backoffMax");
-        requirePositive(askedFlushInterval, "askedFlushInterval");
-        Objects.requireNonNull(warmupSpread, "warmupSpread");
-        Objects.requireNonNull(circuitOpenFor, "circuitOpenFor");
-        if (staleFor.compareTo(freshFor) < 0) {
-            throw new IllegalArgumentException("staleFor must not be shorter than freshFor");
-        }
-        if (backoffMax.compareTo(backoffInitial) < 0) {
-            throw new IllegalArgumentException("backoffMax must not be shorter than backoffInitial");
-        }
-        if (warmupSpread.isNegative() || circuitOpenFor.isNegative()) {
-            throw new IllegalArgumentException("warmupSpread and circuitOpenFor must not be negative");
-        }
-        if (refreshThreads < 1 || refreshQueue < 0) {
-            throw new IllegalArgumentException("refreshThreads must be at least 1, refreshQueue at least 0");
-        }
-        if (warmupMaxClusters < 1) {
-            throw new IllegalArgumentException("warmupMaxClusters must be positive, was " + warmupMaxClusters);
-        }
-    }
+    /** The {@code warmUpMaxClusters} that warms every cluster up. */
+    public static final int NO_WARM_UP_LIMIT = Integer.MAX_VALUE;
 
     /**
      * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 4 threads,
      * queue 64, circuit open 1 s, every cluster warmed up, asked-for times flushed every 30 s.
      */
     public static PodCountSettings defaults() {
-        return new PodCountSettings(
-                Duration.ofMinutes(5),
-                Duration.ofMinutes(10),
-                Duration.ofHours(24),
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(10),
-                4,
-                64,
-                Duration.ofSeconds(1),
-                NO_WARMUP_LIMIT,
-                Duration.ofSeconds(30));
+        return builder().build();
     }
 
-    /** These settings with other freshness limits. */
-    public PodCountSettings withFreshness(Duration freshFor, Duration staleFor) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
+    /** A builder that starts from the {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** These settings with another backoff. */
-    public PodCountSettings withBackoff(Duration backoffInitial, Duration backoffMax) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
-    }
-
-    /** These settings with another warm-up spread. */
-    public PodCountSettings withWarmupSpread(Duration warmupSpread) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
-    }
-
-    /** These settings with another limit on the clusters warmed up. */
-    public PodCountSettings withWarmupMaxClusters(int warmupMaxClusters) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
-    }
-
-    /** These settings with another interval between writes of the asked-for times. */
-    public PodCountSettings withAskedFlushInterval(Duration askedFlushInterval) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
-    }
-
-    /** These settings with {@code refreshThreads} refresh threads and a queue of {@code refreshQueue}. */
-    public PodCountSettings withRefreshExecutor(int refreshThreads, int refreshQueue) {
-        return new PodCountSettings(
-                freshFor, staleFor, retention, backoffInitial, backoffMax, warmupSpread, refreshThreads, refreshQueue,
-                circuitOpenFor, warmupMaxClusters, askedFlushInterval);
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder()
+                .freshFor(freshFor)
+                .staleFor(staleFor)
+                .retention(retention)
+                .backoffInitial(backoffInitial)
+                .backoffMax(backoffMax)
+                .warmUpSpread(warmUpSpread)
+                .refreshThreads(refreshThreads)
+                .refreshQueue(refreshQueue)
+                .circuitOpenFor(circuitOpenFor)
+                .warmUpMaxClusters(warmUpMaxClusters)
+                .askedFlushInterval(askedFlushInterval);
     }
 
     /**
@@ -139,10 +81,81 @@ public record PodCountSettings(
         return wait.compareTo(backoffMax) > 0 ? backoffMax : wait;
     }
 
-    private static void requirePositive(Duration value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive");
+    /** Builds {@link PodCountSettings}; each setter names the record component it sets. */
+    public static final class Builder {
+
+        private Duration freshFor = Duration.ofMinutes(5);
+        private Duration staleFor = Duration.ofMinutes(10);
+        private Duration retention = Duration.ofHours(24);
+        private Duration backoffInitial = Duration.ofSeconds(30);
+        private Duration backoffMax = Duration.ofMinutes(5);
+        private Duration warmUpSpread = Duration.ofSeconds(10);
+        private int refreshThreads = 4;
+        private int refreshQueue = 64;
+        private Duration circuitOpenFor = Duration.ofSeconds(1);
+        private int warmUpMaxClusters = NO_WARM_UP_LIMIT;
+        private Duration askedFlushInterval = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        public Builder freshFor(Duration freshFor) {
+            this.freshFor = freshFor;
+            return this;
+        }
+
+        public Builder staleFor(Duration staleFor) {
+            this.staleFor = staleFor;
+            return this;
+        }
+
+        public Builder retention(Duration retention) {
+            this.retention = retention;
+            return this;
+        }
+
+        public Builder backoffInitial(Duration backoffInitial) {
+            this.backoffInitial = backoffInitial;
+            return this;
+        }
+
+        public Builder backoffMax(Duration backoffMax) {
+            this.backoffMax = backoffMax;
+            return this;
+        }
+
+        public Builder warmUpSpread(Duration warmUpSpread) {
+            this.warmUpSpread = warmUpSpread;
+            return this;
+        }
+
+        public Builder refreshThreads(int refreshThreads) {
+            this.refreshThreads = refreshThreads;
+            return this;
+        }
+
+        public Builder refreshQueue(int refreshQueue) {
+            this.refreshQueue = refreshQueue;
+            return this;
+        }
+
+        public Builder circuitOpenFor(Duration circuitOpenFor) {
+            this.circuitOpenFor = circuitOpenFor;
+            return this;
+        }
+
+        public Builder warmUpMaxClusters(int warmUpMaxClusters) {
+            this.warmUpMaxClusters = warmUpMaxClusters;
+            return this;
+        }
+
+        public Builder askedFlushInterval(Duration askedFlushInterval) {
+            this.askedFlushInterval = askedFlushInterval;
+            return this;
+        }
+
+        public PodCountSettings build() {
+            return new PodCountSettings(freshFor, staleFor, retention, backoffInitial, backoffMax, warmUpSpread,
+                    refreshThreads, refreshQueue, circuitOpenFor, warmUpMaxClusters, askedFlushInterval);
         }
     }
 }

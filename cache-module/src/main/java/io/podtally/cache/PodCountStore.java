@@ -1,7 +1,6 @@
 package io.podtally.cache;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,18 +29,6 @@ public interface PodCountStore {
 
     /** Deletes the cluster's snapshot; returns whether there was one. */
     boolean delete(String cluster);
-
-    /**
-     * Records when clusters were last asked for, shared by all replicas: per cluster the later of the
-     * stored time and the given one (an older time never replaces a newer one). Clusters last asked for
-     * longer than the retention ago are forgotten.
-     *
-     * @param askedAt per cluster, when this replica last read it
-     */
-    void recordAsked(Map<String, Instant> askedAt);
-
-    /** The clusters asked for within the retention, each with the time it was last asked for. */
-    Map<String, Instant> lastAsked();
 
     /**
      * The answer to a {@link #write}.

@@ -1,5 +1,7 @@
 package io.podtally.cache;
 
+import java.util.Locale;
+
 /** How one refresh attempt ended. */
 public enum RefreshOutcome {
     /** Counts of the whole cluster were written. */
@@ -8,10 +10,14 @@ public enum RefreshOutcome {
     PARTIAL,
     /** The source failed; backoff set. */
     FAILED,
+    /** Stopped by the shutdown of this replica: nothing written, no backoff. */
+    STOPPED,
     /** Another replica holds the cluster's lock. */
     SKIPPED_LOCKED,
     /** The counts were fresh when re-read under the lock. */
     SKIPPED_FRESH,
+    /** The store refused the complete counts: newer ones were written meanwhile. */
+    SUPERSEDED,
     /** The cluster's backoff ({@code @next_attempt}) has not passed. */
     SKIPPED_BACKOFF,
     /** The store could not be reached. */
@@ -21,6 +27,6 @@ public enum RefreshOutcome {
 
     /** The lower-case name used in metrics and logs. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -29,9 +29,19 @@ class ModuleBoundaryTest {
     }
 
     @Test
-    @DisplayName("the root package does not depend on the Redis adapters")
+    @DisplayName("the root package does not depend on the adapters, in Redis or in memory")
     void portsWithoutAdapters() {
         noClasses().that().resideInAPackage("io.podtally.cache")
+                .should().dependOnClassesThat().resideInAnyPackage("io.podtally.cache.redis..",
+                        "io.podtally.cache.memory..", "org.redisson..", "org.springframework.data.redis..",
+                        "io.lettuce..")
+                .check(MAIN);
+    }
+
+    @Test
+    @DisplayName("the in-memory adapters know nothing of Redis")
+    void memoryWithoutRedis() {
+        noClasses().that().resideInAPackage("io.podtally.cache.memory..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.podtally.cache.redis..", "org.redisson..",
                         "org.springframework.data.redis..", "io.lettuce..")
                 .check(MAIN);

@@ -9,6 +9,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.podtally.cache.memory.InMemoryPodCountEvents;
+import io.podtally.cache.memory.InMemoryPodCountStore;
+import io.podtally.cache.memory.InMemoryRecentClusters;
+import io.podtally.cache.memory.LocalRefreshLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,10 +37,12 @@ class RefreshingPodCountCacheTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private final MutableClock clock = MutableClock.atEpochMillis(1_700_000_000_000L);
-    private final PodCountSettings settings = PodCountSettings.defaults()
-            .withWarmupSpread(Duration.ofMillis(50));
+    private final PodCountSettings settings = PodCountSettings.builder()
+            .warmUpSpread(Duration.ofMillis(50))
+            .build();
     private final CountingSource source = new CountingSource(COUNTS);
-    private final SwitchableStore store = new SwitchableStore(new InMemoryPodCountStore(settings, clock));
+    private final SwitchableStore store = new SwitchableStore(
+            new InMemoryPodCountStore(settings, clock), new InMemoryRecentClusters(settings.retention(), clock));
     private final InMemoryPodCountEvents events = new InMemoryPodCountEvents();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<PodCountEvent> received = new CopyOnWriteArrayList<>();
@@ -54,7 +60,7 @@ class RefreshingPodCountCacheTest {
 
     private RefreshingPodCountCache newCache(PodCountSettings withSettings) {
         RefreshingPodCountCache created = new RefreshingPodCountCache(
-                source, store, new LocalRefreshLock(), events, withSettings, registry, clock);
+                source, store, store, new LocalRefreshLock(), events, withSettings, registry, clock);
         created.addListener(received::add);
         return created;
     }
@@ -215,12 +221,30 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
+        @DisplayName("stopped: a refresh interrupted by close writes nothing and sets no backoff")
+        void stoppedByClose() {
+            source.hold();
+            CompletableFuture<RefreshOutcome> running = cache.refresh("c1");
+            await().atMost(WAIT).until(() -> source.entered() == 1);
+
+            cache.close();
+
+            assertThat(running.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(RefreshOutcome.STOPPED);
+            assertThat(store.read("c1")).isEmpty();
+            assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c1", "outcome", "stopped")
+                    .timer().count()).isEqualTo(1);
+            cache = newCache(settings);
+        }
+
+        @Test
         @DisplayName("unavailable: the last counts read are served flagged, nothing is refreshed, and reads recover")
         void unavailable() {
             cache.close();
-            cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
-                    settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 2, 8,
-                    Duration.ofMillis(300), settings.warmupMaxClusters(), settings.askedFlushInterval()));
+            cache = newCache(settings.toBuilder()
+                    .refreshThreads(2)
+                    .refreshQueue(8)
+                    .circuitOpenFor(Duration.ofMillis(300))
+                    .build());
             cache.refresh("c1").join();
             assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.FRESH);
             store.down(true);
@@ -283,7 +307,7 @@ class RefreshingPodCountCacheTest {
         void skippedLocked() throws Exception {
             LocalRefreshLock lock = new LocalRefreshLock();
             try (RefreshingPodCountCache other = new RefreshingPodCountCache(
-                    source, store, lock, events, settings, registry, clock)) {
+                    source, store, store, lock, events, settings, registry, clock)) {
                 CompletableFuture<RefreshLock.Held> holder = new CompletableFuture<>();
                 CompletableFuture<Void> release = new CompletableFuture<>();
                 Thread thread = new Thread(() -> {
@@ -306,7 +330,7 @@ class RefreshingPodCountCacheTest {
         @DisplayName("refreshes beyond the bounded queue are skipped as busy, not queued without limit")
         void boundedExecutor() {
             cache.close();
-            cache = newCache(settings.withRefreshExecutor(1, 1));
+            cache = newCache(settings.toBuilder().refreshThreads(1).refreshQueue(1).build());
             source.hold();
 
             CompletableFuture<RefreshOutcome> running = cache.refresh("c1");
@@ -338,7 +362,7 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
-        @DisplayName("an older result than the stored one is not written")
+        @DisplayName("an older result than the stored one is not written: superseded")
         void olderNotWritten() {
             Instant start = clock.instant();
             source.answer(cluster -> {
@@ -347,7 +371,7 @@ class RefreshingPodCountCacheTest {
                 return CountingSource.complete(COUNTS);
             });
 
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_FRESH);
+            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SUPERSEDED);
             assertThat(store.read("c1").orElseThrow().counts()).containsExactly(Map.entry("node-z", 1));
         }
     }
@@ -369,7 +393,7 @@ class RefreshingPodCountCacheTest {
         /** One refresh thread, so that refreshes run in the order they were started. */
         private void replaceCache(PodCountSettings withSettings) {
             cache.close();
-            cache = newCache(withSettings.withRefreshExecutor(1, 64));
+            cache = newCache(withSettings.toBuilder().refreshThreads(1).refreshQueue(64).build());
         }
 
         private Map<String, RefreshOutcome> warmUp(String... clusters) {
@@ -419,7 +443,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("the asked-for times are written in the background every askedFlushInterval, the latest kept")
         void flushedInBackground() {
-            replaceCache(settings.withAskedFlushInterval(Duration.ofMillis(50)));
+            replaceCache(settings.toBuilder().askedFlushInterval(Duration.ofMillis(50)).build());
 
             cache.read("c1");
             Instant first = clock.instant();
@@ -450,7 +474,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("warm-up-max-clusters: only the first clusters in warm-up order are counted")
         void limited() {
-            replaceCache(settings.withWarmupMaxClusters(2));
+            replaceCache(settings.toBuilder().warmUpMaxClusters(2).build());
             store.recordAsked(Map.of("c3", clock.instant()));
 
             Map<String, RefreshOutcome> outcomes = warmUp("c1", "c2", "c3");
@@ -479,12 +503,12 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a flush the store refuses is logged once and retried on the next flush; no time is lost")
         void failedFlushRetried() {
-            Logger logger = (Logger) LoggerFactory.getLogger(RefreshingPodCountCache.class);
+            Logger logger = (Logger) LoggerFactory.getLogger(AskedTimes.class);
             ListAppender<ILoggingEvent> logged = new ListAppender<>();
             logged.start();
             logger.addAppender(logged);
             try {
-                replaceCache(settings.withAskedFlushInterval(Duration.ofMillis(50)));
+                replaceCache(settings.toBuilder().askedFlushInterval(Duration.ofMillis(50)).build());
                 store.askedDown(true);
 
                 cache.read("c1");
@@ -514,16 +538,16 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
-        @DisplayName("warmUpOrder: newest first, configured order among equal times, then the rest, then the limit")
+        @DisplayName("warm-up order: newest first, configured order among equal times, then the rest, then the limit")
         void orderRule() {
             Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
             Map<String, Instant> asked = Map.of("d", t, "b", t, "c", t.minusSeconds(1), "gone", t.plusSeconds(1));
 
-            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "b", "c", "d", "e"), asked, 10))
+            assertThat(WarmUp.order(List.of("a", "b", "c", "d", "e"), asked, 10))
                     .containsExactly("b", "d", "c", "a", "e");
-            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "b", "c", "d", "e"), asked, 4))
+            assertThat(WarmUp.order(List.of("a", "b", "c", "d", "e"), asked, 4))
                     .containsExactly("b", "d", "c", "a");
-            assertThat(RefreshingPodCountCache.warmUpOrder(List.of("a", "e"), asked, PodCountSettings.NO_WARMUP_LIMIT))
+            assertThat(WarmUp.order(List.of("a", "e"), asked, PodCountSettings.NO_WARM_UP_LIMIT))
                     .containsExactly("a", "e");
         }
     }

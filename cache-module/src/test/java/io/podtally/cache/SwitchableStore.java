@@ -6,18 +6,20 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A store that can be switched off, as an unreachable Redis would be, wholly or for the asked-for
- * times only; counts the calls it gets.
+ * A store with its recent clusters that can be switched off, as an unreachable Redis would be,
+ * wholly or for the asked-for times only; counts the calls it gets.
  */
-final class SwitchableStore implements PodCountStore {
+final class SwitchableStore implements PodCountStore, RecentClusters {
 
     private final PodCountStore delegate;
+    private final RecentClusters recent;
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean askedDown;
 
-    SwitchableStore(PodCountStore delegate) {
+    SwitchableStore(PodCountStore delegate, RecentClusters recent) {
         this.delegate = delegate;
+        this.recent = recent;
     }
 
     void down(boolean down) {
@@ -60,13 +62,13 @@ final class SwitchableStore implements PodCountStore {
     @Override
     public void recordAsked(Map<String, Instant> askedAt) {
         checkAsked();
-        delegate.recordAsked(askedAt);
+        recent.recordAsked(askedAt);
     }
 
     @Override
     public Map<String, Instant> lastAsked() {
         checkAsked();
-        return delegate.lastAsked();
+        return recent.lastAsked();
     }
 
     private void checkAsked() {

@@ -1,5 +1,6 @@
 package io.podtally.app.config;
 
+import io.podtally.app.wiring.PropertyChecks;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -22,7 +23,7 @@ public record ApiProperties(
         if (syncWait == null || syncWait.isNegative()) {
             throw new IllegalArgumentException("podtally.api.sync-wait must not be negative, was " + syncWait);
         }
-        Settings.requirePositive("podtally.api.retry-after", retryAfter);
-        Settings.requireRange("podtally.api.max-page-size", maxPageSize, 1, 100_000);
+        PropertyChecks.requirePositive("podtally.api.retry-after", retryAfter);
+        PropertyChecks.requireRange("podtally.api.max-page-size", maxPageSize, 1, 100_000);
     }
 }

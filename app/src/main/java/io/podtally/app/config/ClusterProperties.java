@@ -1,5 +1,6 @@
 package io.podtally.app.config;
 
+import io.podtally.app.wiring.PropertyChecks;
 import io.podtally.k8s.ClusterSettings;
 import io.podtally.k8s.PodCounterSettings;
 import java.nio.file.Path;
@@ -30,10 +31,10 @@ public record ClusterProperties(
 
     public ClusterProperties {
         kubeconfig = kubeconfig == null ? null : List.copyOf(kubeconfig);
-        Settings.requirePositive("podtally.clusters.connect-timeout", connectTimeout);
-        Settings.requirePositive("podtally.clusters.request-timeout", requestTimeout);
-        Settings.requirePositive("podtally.clusters.informer-sync-timeout", informerSyncTimeout);
-        Settings.requirePositive("podtally.clusters.metrics-refresh-interval", metricsRefreshInterval);
+        PropertyChecks.requirePositive("podtally.clusters.connect-timeout", connectTimeout);
+        PropertyChecks.requirePositive("podtally.clusters.request-timeout", requestTimeout);
+        PropertyChecks.requirePositive("podtally.clusters.informer-sync-timeout", informerSyncTimeout);
+        PropertyChecks.requirePositive("podtally.clusters.metrics-refresh-interval", metricsRefreshInterval);
     }
 
     /** Whether {@code podtally.clusters.kubeconfig} was set (possibly to nothing). */

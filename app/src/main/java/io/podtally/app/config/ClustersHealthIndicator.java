@@ -1,5 +1,6 @@
 package io.podtally.app.config;
 
+import io.podtally.cache.PodCountBackend;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.NodeCache;

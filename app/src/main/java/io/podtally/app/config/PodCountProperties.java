@@ -1,13 +1,15 @@
 package io.podtally.app.config;
 
-import java.time.Duration;
-import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.podtally.app.wiring.PropertyChecks;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.k8s.PodCounterSettings;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How pod counts are kept fresh and how the paginated pod LIST runs.
+ * How pod counts are kept fresh and how the paginated pod LIST runs. Checked here, when bound: the cache takes the
+ * {@link #cacheSettings()} as they are.
  *
  * @param freshFor counts younger than this are served as they are
  * @param staleFor counts younger than this (and at least {@code fresh-for} old) are served and refreshed in the
@@ -51,19 +53,19 @@ public record PodCountProperties(
         @DefaultValue("30s") Duration lockWatchdogTimeout) {
 
     public PodCountProperties {
-        Settings.requirePositive("podtally.podcounts.fresh-for", freshFor);
-        Settings.requirePositive("podtally.podcounts.stale-for", staleFor);
-        Settings.requirePositive("podtally.podcounts.retention", retention);
-        Settings.requirePositive("podtally.podcounts.page-timeout", pageTimeout);
-        Settings.requirePositive("podtally.podcounts.refresh-deadline", refreshDeadline);
-        Settings.requirePositive("podtally.podcounts.max-retry-after", maxRetryAfter);
-        Settings.requirePositive("podtally.podcounts.backoff-initial", backoffInitial);
-        Settings.requirePositive("podtally.podcounts.backoff-max", backoffMax);
-        Settings.requireRange("podtally.podcounts.page-size", pageSize, 1, 10_000);
-        Settings.requireRange("podtally.podcounts.max-pages", maxPages, 1, 100_000);
-        Settings.requireRange("podtally.podcounts.max-restarts", maxRestarts, 0, 100);
-        Settings.requireRange("podtally.podcounts.refresh-threads", refreshThreads, 1, 64);
-        Settings.requirePositive("podtally.podcounts.lock-watchdog-timeout", lockWatchdogTimeout);
+        PropertyChecks.requirePositive("podtally.podcounts.fresh-for", freshFor);
+        PropertyChecks.requirePositive("podtally.podcounts.stale-for", staleFor);
+        PropertyChecks.requirePositive("podtally.podcounts.retention", retention);
+        PropertyChecks.requirePositive("podtally.podcounts.page-timeout", pageTimeout);
+        PropertyChecks.requirePositive("podtally.podcounts.refresh-deadline", refreshDeadline);
+        PropertyChecks.requirePositive("podtally.podcounts.max-retry-after", maxRetryAfter);
+        PropertyChecks.requirePositive("podtally.podcounts.backoff-initial", backoffInitial);
+        PropertyChecks.requirePositive("podtally.podcounts.backoff-max", backoffMax);
+        PropertyChecks.requireRange("podtally.podcounts.page-size", pageSize, 1, 10_000);
+        PropertyChecks.requireRange("podtally.podcounts.max-pages", maxPages, 1, 100_000);
+        PropertyChecks.requireRange("podtally.podcounts.max-restarts", maxRestarts, 0, 100);
+        PropertyChecks.requireRange("podtally.podcounts.refresh-threads", refreshThreads, 1, 64);
+        PropertyChecks.requirePositive("podtally.podcounts.lock-watchdog-timeout", lockWatchdogTimeout);
         if (warmUpSpread == null || warmUpSpread.isNegative()) {
             throw new IllegalArgumentException("podtally.podcounts.warm-up-spread must not be negative, was "
                     + warmUpSpread);
@@ -88,11 +90,16 @@ public record PodCountProperties(
 
     /** The cache's settings: freshness, retention, backoff, warm-up and threads from here, the rest its defaults. */
     public PodCountSettings cacheSettings() {
-        PodCountSettings defaults = PodCountSettings.defaults();
-        return new PodCountSettings(freshFor, staleFor, retention, backoffInitial, backoffMax, warmUpSpread,
-                refreshThreads, defaults.refreshQueue(), defaults.circuitOpenFor(),
-                warmUpMaxClusters == null ? PodCountSettings.NO_WARMUP_LIMIT : warmUpMaxClusters,
-                defaults.askedFlushInterval());
+        return PodCountSettings.builder()
+                .freshFor(freshFor)
+                .staleFor(staleFor)
+                .retention(retention)
+                .backoffInitial(backoffInitial)
+                .backoffMax(backoffMax)
+                .warmUpSpread(warmUpSpread)
+                .refreshThreads(refreshThreads)
+                .warmUpMaxClusters(warmUpMaxClusters == null ? PodCountSettings.NO_WARM_UP_LIMIT : warmUpMaxClusters)
+                .build();
     }
 
     /** The pod counter's settings. */

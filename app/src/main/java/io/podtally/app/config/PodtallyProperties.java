@@ -12,4 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("podtally")
 public record PodtallyProperties(@DefaultValue("auto") StoreMode store) {
+
+    /** Which pod-count store podtally uses. */
+    public enum StoreMode {
+        /** Redis when it answers at start, otherwise the in-memory store (single replica only). */
+        AUTO,
+        /** Always Redis; start-up does not wait for it and reads answer {@code unavailable} while it is down. */
+        REDIS,
+        /** The in-memory store: correct for one replica only. */
+        MEMORY
+    }
 }

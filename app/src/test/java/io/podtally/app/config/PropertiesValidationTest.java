@@ -52,12 +52,12 @@ class PropertiesValidationTest {
     @Test
     @DisplayName("warm-up-max-clusters: no limit by default, passed to the cache when set")
     void warmUpMaxClusters() {
-        assertThat(bind(Map.of(), "podtally.podcounts", PodCountProperties.class).cacheSettings().warmupMaxClusters())
-                .isEqualTo(PodCountSettings.NO_WARMUP_LIMIT);
+        assertThat(bind(Map.of(), "podtally.podcounts", PodCountProperties.class).cacheSettings().warmUpMaxClusters())
+                .isEqualTo(PodCountSettings.NO_WARM_UP_LIMIT);
         PodCountProperties limited = bind(Map.of("podtally.podcounts.warm-up-max-clusters", "25"),
                 "podtally.podcounts", PodCountProperties.class);
         assertThat(limited.warmUpMaxClusters()).isEqualTo(25);
-        assertThat(limited.cacheSettings().warmupMaxClusters()).isEqualTo(25);
+        assertThat(limited.cacheSettings().warmUpMaxClusters()).isEqualTo(25);
     }
 
     @Test
@@ -71,6 +71,36 @@ class PropertiesValidationTest {
                     .hasMessageContaining("podtally.podcounts.warm-up-max-clusters must be positive when set, was "
                             + value);
         }
+    }
+
+    @Test
+    @DisplayName("backoff-max shorter than backoff-initial, and a negative warm-up-spread, are refused naming them")
+    void backoffAndSpread() {
+        assertThatThrownBy(() -> bind(Map.of("podtally.podcounts.backoff-initial", "2m",
+                "podtally.podcounts.backoff-max", "1m"), "podtally.podcounts", PodCountProperties.class))
+                .rootCause()
+                .hasMessageContaining("podtally.podcounts.backoff-max (PT1M) must not be shorter than "
+                        + "podtally.podcounts.backoff-initial (PT2M)");
+        assertThatThrownBy(() -> bind(Map.of("podtally.podcounts.warm-up-spread", "-1s"), "podtally.podcounts",
+                PodCountProperties.class))
+                .rootCause()
+                .hasMessageContaining("podtally.podcounts.warm-up-spread must not be negative");
+    }
+
+    @Test
+    @DisplayName("the cache settings carry the bound values, and the cache's own defaults for the rest")
+    void cacheSettings() {
+        PodCountSettings settings = bind(Map.of("podtally.podcounts.fresh-for", "1m",
+                "podtally.podcounts.stale-for", "2m", "podtally.podcounts.warm-up-spread", "3s",
+                "podtally.podcounts.refresh-threads", "7"), "podtally.podcounts", PodCountProperties.class)
+                .cacheSettings();
+
+        assertThat(settings.freshFor()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.staleFor()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.warmUpSpread()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.refreshThreads()).isEqualTo(7);
+        assertThat(settings.refreshQueue()).isEqualTo(PodCountSettings.defaults().refreshQueue());
+        assertThat(settings.askedFlushInterval()).isEqualTo(PodCountSettings.defaults().askedFlushInterval());
     }
 
     @Test

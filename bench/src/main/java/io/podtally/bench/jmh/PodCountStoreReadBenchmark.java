@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-import io.podtally.cache.InMemoryPodCountStore;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
+import io.podtally.cache.memory.InMemoryPodCountStore;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.cache.redis.RedisPodCountStore;
 

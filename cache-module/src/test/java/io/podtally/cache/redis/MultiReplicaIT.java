@@ -38,7 +38,9 @@ class MultiReplicaIT {
     private static final Map<String, Integer> COUNTS = Map.of("node-a", 3, "node-b", 7, "node-c", 11);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final PodCountSettings settings = PodCountSettings.defaults().withWarmupSpread(Duration.ofMillis(500));
+    private final PodCountSettings settings = PodCountSettings.builder()
+            .warmUpSpread(Duration.ofMillis(500))
+            .build();
     private final CountingSource source = new CountingSource(COUNTS).delay(Duration.ofMillis(300));
     private final List<RedisReplica> replicas = new ArrayList<>();
     private String cluster;
@@ -163,7 +165,7 @@ class MultiReplicaIT {
             stuck.open();
             assertThat(held.orTimeout(10, TimeUnit.SECONDS).join())
                     .as("the dead holder's older count is not written over the newer one")
-                    .isEqualTo(RefreshOutcome.SKIPPED_FRESH);
+                    .isEqualTo(RefreshOutcome.SUPERSEDED);
             assertThat(replicas.get(1).cache().read(cluster).counts()).isEqualTo(COUNTS);
         } finally {
             stuck.open();
@@ -177,10 +179,12 @@ class MultiReplicaIT {
         CountingSource stuck = new CountingSource(Map.of("node-a", 1)).hold();
         RedisReplica leaving = new RedisReplica(REDIS.port(), stuck, settings);
         try {
-            leaving.cache().refresh(cluster);
+            CompletableFuture<RefreshOutcome> stopped = leaving.cache().refresh(cluster);
             await().atMost(WAIT).until(() -> stuck.entered() == 1);
 
             leaving.close();
+
+            assertThat(stopped.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(RefreshOutcome.STOPPED);
 
             assertThat(replicas.get(0).cache().refresh(cluster).join()).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(replicas.get(1).cache().read(cluster).counts()).isEqualTo(COUNTS);

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.podtally.cache.CountingSource;
 import io.podtally.cache.MutableClock;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.RecentClusters;
+import io.podtally.cache.RecentClustersContract;
 import io.podtally.cache.RefreshOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 @DisplayName("podtally:recent-clusters in Redis")
-class RecentClustersIT {
+class RecentClustersIT extends RecentClustersContract {
 
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
@@ -32,14 +34,16 @@ class RecentClustersIT {
     private static final String KEY = "podtally:recent-clusters";
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final PodCountSettings SETTINGS = PodCountSettings.defaults()
-            .withWarmupSpread(Duration.ofMillis(200))
-            .withAskedFlushInterval(Duration.ofMillis(100));
+    private static final PodCountSettings SETTINGS = PodCountSettings.builder()
+            .retention(RETENTION)
+            .warmUpSpread(Duration.ofMillis(200))
+            .askedFlushInterval(Duration.ofMillis(100))
+            .build();
 
     private static LettuceConnectionFactory factory;
     private static StringRedisTemplate template;
     private final MutableClock clock = MutableClock.atEpochMillis(System.currentTimeMillis());
-    private RedisPodCountStore store;
+    private RedisRecentClusters store;
     private String prefix;
 
     @BeforeAll
@@ -58,8 +62,23 @@ class RecentClustersIT {
         if (!REDIS.server().running()) {
             REDIS.server().restart();
         }
-        store = new RedisPodCountStore(template, SETTINGS, clock);
+        store = new RedisRecentClusters(template, SETTINGS.retention(), clock);
         prefix = "recent-" + CLUSTERS.incrementAndGet() + "-";
+    }
+
+    @Override
+    protected RecentClusters recentClusters() {
+        return store;
+    }
+
+    @Override
+    protected MutableClock clock() {
+        return clock;
+    }
+
+    @Override
+    protected String cluster(String name) {
+        return prefix + name;
     }
 
     private String score(String cluster) {

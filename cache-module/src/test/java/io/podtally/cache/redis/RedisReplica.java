@@ -31,6 +31,7 @@ public final class RedisReplica implements AutoCloseable {
         this.cache = new RefreshingPodCountCache(
                 source,
                 new RedisPodCountStore(template, settings),
+                new RedisRecentClusters(template, settings.retention(), Clock.systemUTC()),
                 new RedissonRefreshLock(redisson),
                 new RedisPodCountEvents(template),
                 settings,

@@ -1,7 +1,5 @@
 package io.podtally.cache.redis;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,14 +9,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real {@code redis-server} (from the {@code PATH}) on a free port of 127.0.0.1, without
- * persistence, for tests.
+ * persistence, for tests and the benchmark. Needs nothing but the JDK and SLF4J.
  *
  * <pre>{@code
  * RedisServer redis = RedisServer.start();
@@ -37,19 +38,30 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
+    private final ProcessBuilder.Redirect output;
     private volatile Process process;
     private final Thread killer = new Thread(this::kill, "redis-server-killer");
 
-    private RedisServer(int port) {
+    private RedisServer(int port, ProcessBuilder.Redirect output) {
         this.port = port;
+        this.output = output;
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /** Starts a server on a free port and waits until it answers {@code PING}. */
     public static RedisServer start() {
+        return start(ProcessBuilder.Redirect.DISCARD);
+    }
+
+    /** Starts a server on a free port, its output appended to {@code log}, and waits until it answers {@code PING}. */
+    public static RedisServer start(Path log) {
+        return start(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    private static RedisServer start(ProcessBuilder.Redirect output) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            RedisServer server = new RedisServer(freePort());
+            RedisServer server = new RedisServer(freePort(), output);
             try {
                 server.launch();
                 return server;
@@ -95,7 +107,7 @@ public final class RedisServer implements AutoCloseable {
      * @param args the command, e.g. {@code "DEL", "podtally:{c1}:podcounts"}
      */
     public String cli(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
                 Integer.toString(port)));
         command.addAll(List.of(args));
         try {
@@ -104,7 +116,11 @@ public final class RedisServer implements AutoCloseable {
             try (InputStream in = cli.getInputStream()) {
                 output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
             }
-            if (cli.waitFor() != 0) {
+            if (!cli.waitFor(30, TimeUnit.SECONDS)) {
+                cli.destroyForcibly();
+                throw new IllegalStateException("redis-cli " + args[0] + " did not end within 30 s");
+            }
+            if (cli.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli " + args[0] + " failed: " + output);
             }
             return output;
@@ -133,21 +149,27 @@ public final class RedisServer implements AutoCloseable {
                             "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                             "--save", "", "--appendonly", "no")
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(output)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server could not be started (is it on the PATH?)", e);
         }
-        await("redis-server on port " + port)
-                .atMost(START_TIMEOUT)
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("redis-server on port " + port + " exited with "
-                                + process.exitValue());
-                    }
-                    return pings();
-                });
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!pings()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server on port " + port + " exited with " + process.exitValue());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                        + START_TIMEOUT);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for redis-server", e);
+            }
+        }
         log.info("redis-server listening on 127.0.0.1:{}", port);
     }
 
@@ -158,7 +180,9 @@ public final class RedisServer implements AutoCloseable {
         }
         current.destroyForcibly();
         try {
-            current.waitFor();
+            if (!current.waitFor(10, TimeUnit.SECONDS)) {
+                log.warn("redis-server on port {} did not exit within 10 s of SIGKILL", port);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

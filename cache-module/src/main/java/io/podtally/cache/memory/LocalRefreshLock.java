@@ -1,5 +1,6 @@
-package io.podtally.cache;
+package io.podtally.cache.memory;
 
+import io.podtally.cache.RefreshLock;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,22 +1,20 @@
-package io.podtally.cache;
+package io.podtally.cache.memory;
 
+import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.PodCountStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/**
- * A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis
- * store, and the same keeping of the times clusters were asked for.
- */
+/** A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis store. */
 public final class InMemoryPodCountStore implements PodCountStore {
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Instant> asked = new ConcurrentHashMap<>();
     private final PodCountSettings settings;
     private final Clock clock;
 
@@ -69,33 +67,6 @@ public final class InMemoryPodCountStore implements PodCountStore {
     public boolean delete(String cluster) {
         Entry removed = entries.remove(cluster);
         return removed != null && removed.expiresAt().isAfter(clock.instant());
-    }
-
-    @Override
-    public void recordAsked(Map<String, Instant> askedAt) {
-        askedAt.forEach((cluster, at) -> asked.merge(cluster, at, InMemoryPodCountStore::later));
-        Instant cutoff = askedCutoff();
-        asked.values().removeIf(at -> at.isBefore(cutoff));
-    }
-
-    @Override
-    public Map<String, Instant> lastAsked() {
-        Instant cutoff = askedCutoff();
-        Map<String, Instant> recent = new HashMap<>();
-        asked.forEach((cluster, at) -> {
-            if (!at.isBefore(cutoff)) {
-                recent.put(cluster, at);
-            }
-        });
-        return recent;
-    }
-
-    private Instant askedCutoff() {
-        return clock.instant().minus(settings.retention());
-    }
-
-    private static Instant later(Instant stored, Instant given) {
-        return given.isAfter(stored) ? given : stored;
     }
 
     /** The same rules as the Redis write script. */

@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import io.podtally.cache.redis.RedisConnectionSettings;
 import java.time.Duration;
@@ -11,14 +11,15 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
  * ({@code url}, {@code host}/{@code port}/{@code database}, {@code username}/{@code password}, {@code sentinel.*},
  * {@code cluster.nodes}, {@code ssl.enabled}, {@code timeout}), so Lettuce and Redisson connect to the same Redis.
  */
-final class RedisSettingsFactory {
+public final class RedisSettingsFactory {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
 
     private RedisSettingsFactory() {
     }
 
-    static RedisConnectionSettings create(
+    /** The settings of {@code spring.data.redis.*}, with podtally's lock watchdog timeout. */
+    public static RedisConnectionSettings create(
             DataRedisConnectionDetails details, DataRedisProperties properties, Duration lockWatchdogTimeout) {
         Duration timeout = properties.getTimeout() != null ? properties.getTimeout() : DEFAULT_TIMEOUT;
         boolean ssl = properties.getSsl().isEnabled()

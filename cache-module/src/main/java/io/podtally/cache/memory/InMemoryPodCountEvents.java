@@ -1,5 +1,8 @@
-package io.podtally.cache;
+package io.podtally.cache.memory;
 
+import io.podtally.cache.Listeners;
+import io.podtally.cache.PodCountEvent;
+import io.podtally.cache.PodCountEvents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;

@@ -1,7 +1,10 @@
-package io.podtally.cache;
+package io.podtally.cache.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podtally.cache.MutableClock;
+import io.podtally.cache.PodCountStore;
+import io.podtally.cache.PodCountStoreContract;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,29 +42,5 @@ class InMemoryPodCountStoreTest extends PodCountStoreContract {
         assertThat(store.read("c1")).isPresent();
         clock.advance(Duration.ofMillis(1));
         assertThat(store.read("c1")).isEmpty();
-    }
-
-    @Test
-    @DisplayName("asked-for times: an older time never replaces a newer one")
-    void askedGreaterWins() {
-        store.recordAsked(Map.of("c1", T0.plusSeconds(10), "c2", T0));
-
-        store.recordAsked(Map.of("c1", T0, "c2", T0.plusSeconds(5)));
-
-        assertThat(store.lastAsked()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("c1", T0.plusSeconds(10), "c2", T0.plusSeconds(5)));
-    }
-
-    @Test
-    @DisplayName("asked-for times older than the retention are forgotten")
-    void askedRetention() {
-        store.recordAsked(Map.of("c1", T0));
-        clock.advance(Duration.ofHours(1));
-        store.recordAsked(Map.of("c2", clock.instant()));
-
-        clock.advance(SETTINGS.retention().minusHours(1));
-        assertThat(store.lastAsked()).containsOnlyKeys("c1", "c2");
-        clock.advance(Duration.ofMillis(1));
-        assertThat(store.lastAsked()).containsOnlyKeys("c2");
     }
 }

@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.cache.redis;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;

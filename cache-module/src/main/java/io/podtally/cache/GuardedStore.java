@@ -1,0 +1,102 @@
+package io.podtally.cache;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store and the events behind a {@link CircuitBreaker}: a failure is counted in the metrics,
+ * opens the breaker and is logged at warn once per outage; while the breaker is open, reads fail at
+ * once without trying the store.
+ */
+final class GuardedStore {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardedStore.class);
+
+    private final PodCountStore store;
+    private final PodCountEvents events;
+    private final CacheMetrics metrics;
+    private final Duration openFor;
+    private final CircuitBreaker breaker;
+
+    GuardedStore(PodCountStore store, PodCountEvents events, CacheMetrics metrics, Duration openFor) {
+        this.store = store;
+        this.events = events;
+        this.metrics = metrics;
+        this.openFor = openFor;
+        this.breaker = new CircuitBreaker(openFor, System::nanoTime);
+    }
+
+    /** Whether the store may be tried now. */
+    boolean allows() {
+        return breaker.allows();
+    }
+
+    /** @throws StoreUnavailableException when the store fails or failed less than the open time ago */
+    Optional<PodCountSnapshot> read(String cluster) {
+        if (!breaker.allows()) {
+            throw new StoreUnavailableException("pod-count store failed less than " + openFor + " ago", null);
+        }
+        try {
+            Optional<PodCountSnapshot> snapshot = store.read(cluster);
+            if (breaker.succeeded()) {
+                log.info("Pod-count store reachable again");
+            }
+            return snapshot;
+        } catch (StoreUnavailableException e) {
+            failed("read", e);
+            throw e;
+        }
+    }
+
+    PodCountStore.WriteResult write(String cluster, PodCountSnapshot snapshot) {
+        try {
+            return store.write(cluster, snapshot);
+        } catch (StoreUnavailableException e) {
+            failed("write", e);
+            throw e;
+        }
+    }
+
+    void setBackoff(String cluster, Instant next, int failures) {
+        try {
+            store.setBackoff(cluster, next, failures);
+        } catch (StoreUnavailableException e) {
+            failed("backoff", e);
+            throw e;
+        }
+    }
+
+    void delete(String cluster) {
+        try {
+            store.delete(cluster);
+            breaker.succeeded();
+        } catch (StoreUnavailableException e) {
+            failed("delete", e);
+            throw e;
+        }
+    }
+
+    /** Publishes the event; when that fails, replicas see the change on their next read. Never throws. */
+    void publish(PodCountEvent event) {
+        try {
+            events.publish(event);
+        } catch (StoreUnavailableException e) {
+            failed("publish", e);
+            log.warn("Change event for {} not published; replicas see the change on their next read",
+                    event.cluster());
+        }
+    }
+
+    /** Records a failure of {@code operation} on the store or the lock service beside it. */
+    void failed(String operation, StoreUnavailableException e) {
+        metrics.storeError(operation);
+        if (breaker.failed()) {
+            log.warn("Pod-count store unreachable ({}): serving unavailable for at least {}", e.getMessage(), openFor);
+        } else {
+            log.debug("Pod-count store still unreachable on {}: {}", operation, e.getMessage());
+        }
+    }
+}

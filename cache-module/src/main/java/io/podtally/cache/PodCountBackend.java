@@ -1,0 +1,37 @@
+package io.podtally.cache;
+
+import java.time.Duration;
+
+/**
+ * The store, recent clusters, lock and events the pod-count cache runs on, with the clients behind
+ * them: Redis (shared by replicas) or memory (one replica). Closed after the cache that uses it.
+ */
+public interface PodCountBackend extends AutoCloseable {
+
+    /** {@code redis} or {@code memory}. */
+    String kind();
+
+    PodCountStore store();
+
+    RecentClusters recentClusters();
+
+    RefreshLock lock();
+
+    PodCountEvents events();
+
+    /** Whether the store is reachable now: {@code null} when it is, else why not. */
+    String problem();
+
+    /** Whether this replica receives the events of the others; {@code null} when there are no others. */
+    Boolean eventsSubscribed();
+
+    /** This replica's clock minus the store's, as last measured; {@code null} when not measured. */
+    Duration clockSkew();
+
+    /** Whether {@link #clockSkew()} is beyond what freshness tolerates without a warning. */
+    boolean clockSkewed();
+
+    /** Closes the events and the clients. */
+    @Override
+    void close();
+}

@@ -1,0 +1,187 @@
+package io.podtally.cache.redis;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.podtally.cache.PodCountBackend;
+import io.podtally.cache.PodCountEvents;
+import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountStore;
+import io.podtally.cache.RecentClusters;
+import io.podtally.cache.RefreshLock;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * The {@link PodCountBackend} on Redis, with its clients: a Lettuce connection factory (store, recent
+ * clusters, events, clock check) and a Redisson client (lock), both configured from one
+ * {@link RedisConnectionSettings}. The clients connect lazily and reconnect by themselves, so a
+ * backend starts whether or not Redis answers yet; the event subscription is retried in the
+ * background until it does.
+ */
+public final class RedisBackend implements PodCountBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBackend.class);
+    private static final Duration SUBSCRIBE_RETRY = Duration.ofSeconds(5);
+    /** How often the replica's clock is compared with Redis's, and the skew it tolerates without a warning. */
+    private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
+
+    private final LettuceConnectionFactory lettuce;
+    private final RedissonClient redisson;
+    private final RedisPodCountStore store;
+    private final RedisRecentClusters recentClusters;
+    private final RedissonRefreshLock lock;
+    private final RedisPodCountEvents events;
+    private final EventSubscription subscription;
+    private final RedisClockCheck clockCheck;
+
+    private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
+            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
+        this.lettuce = lettuce;
+        StringRedisTemplate template = new StringRedisTemplate(lettuce);
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(lettuce);
+        container.afterPropertiesSet();
+        this.events = new RedisPodCountEvents(template, container);
+        this.subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
+        subscription.start();
+        this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
+        this.store = new RedisPodCountStore(template, cacheSettings);
+        this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
+        this.lock = new RedissonRefreshLock(redisson);
+        this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
+    }
+
+    /**
+     * Starts the clients, whether or not Redis answers yet.
+     *
+     * @param settings where Redis is
+     * @param cacheSettings give the retention
+     * @param clock measures the retention of the asked-for times and the clock skew
+     * @param meters where the clock-skew gauge goes
+     */
+    public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
+            MeterRegistry meters) {
+        return start(startedFactory(settings), settings, cacheSettings, clock, meters);
+    }
+
+    /**
+     * Starts the clients if Redis answers a {@code PING} now (bounded by the Redis timeout).
+     *
+     * @return the backend, or empty (nothing left running) when Redis did not answer; then {@code whyNot}
+     *     has been told why
+     */
+    public static Optional<RedisBackend> startIfAnswering(RedisConnectionSettings settings,
+            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters,
+            Consumer<String> whyNot) {
+        LettuceConnectionFactory factory = startedFactory(settings);
+        String failure = ping(factory);
+        if (failure != null) {
+            factory.destroy();
+            whyNot.accept(failure);
+            return Optional.empty();
+        }
+        return Optional.of(start(factory, settings, cacheSettings, clock, meters));
+    }
+
+    private static RedisBackend start(LettuceConnectionFactory factory, RedisConnectionSettings settings,
+            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
+        try {
+            RedisBackend backend = new RedisBackend(factory, settings, cacheSettings, clock, meters);
+            log.info("Pod counts are kept in Redis at {}", settings);
+            return backend;
+        } catch (RuntimeException e) {
+            factory.destroy();
+            throw e;
+        }
+    }
+
+    private static LettuceConnectionFactory startedFactory(RedisConnectionSettings settings) {
+        LettuceConnectionFactory factory = settings.lettuce();
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+
+    /** Sends a PING; returns {@code null} when Redis answered, else why not. */
+    static String ping(RedisConnectionFactory factory) {
+        try (RedisConnection connection = factory.getConnection()) {
+            String answer = connection.ping();
+            return "PONG".equalsIgnoreCase(answer) ? null : "unexpected answer " + answer;
+        } catch (DataAccessException e) {
+            return e.getMostSpecificCause().getMessage();
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    @Override
+    public PodCountStore store() {
+        return store;
+    }
+
+    @Override
+    public RecentClusters recentClusters() {
+        return recentClusters;
+    }
+
+    @Override
+    public RefreshLock lock() {
+        return lock;
+    }
+
+    @Override
+    public PodCountEvents events() {
+        return events;
+    }
+
+    /** Sends a {@code PING} now. */
+    @Override
+    public String problem() {
+        return ping(lettuce);
+    }
+
+    @Override
+    public Boolean eventsSubscribed() {
+        return subscription.listening();
+    }
+
+    @Override
+    public Duration clockSkew() {
+        return clockCheck.skew();
+    }
+
+    @Override
+    public boolean clockSkewed() {
+        return clockCheck.beyondTolerance();
+    }
+
+    /** Stops the clock check and the events, then the Redis clients. */
+    @Override
+    public void close() {
+        try {
+            clockCheck.close();
+            events.close();
+            subscription.close();
+        } finally {
+            if (!redisson.isShutdown()) {
+                redisson.shutdown();
+            }
+            lettuce.destroy();
+        }
+    }
+}

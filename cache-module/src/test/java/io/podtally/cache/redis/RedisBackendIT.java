@@ -1,0 +1,73 @@
+package io.podtally.cache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.podtally.cache.CountingSource;
+import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountSnapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@DisplayName("RedisBackend: the Redis clients started and stopped")
+@Timeout(60)
+class RedisBackendIT {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    private static final PodCountSettings SETTINGS = PodCountSettings.defaults();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static PodCountSnapshot snapshot() {
+        return PodCountSnapshot.of(CountingSource.complete(Map.of("node-a", 2)), Clock.systemUTC().instant(),
+                SETTINGS, null, 0);
+    }
+
+    @Test
+    @DisplayName("on a Redis that answers: the store works, the events are subscribed, the clock is measured")
+    void answering() {
+        try (RedisBackend backend = RedisBackend.start(RedisTestSupport.settings(REDIS.port()), SETTINGS,
+                Clock.systemUTC(), new SimpleMeterRegistry())) {
+            assertThat(backend.kind()).isEqualTo("redis");
+            assertThat(backend.problem()).isNull();
+            assertThat(backend.store().write("backend-c1", snapshot()).accepted()).isTrue();
+            assertThat(backend.store().read("backend-c1")).isPresent();
+            assertThat(backend.lock().tryLock("backend-c1")).isPresent().get().satisfies(held -> held.close());
+            await().atMost(WAIT).until(backend::eventsSubscribed);
+            await().atMost(WAIT).until(() -> backend.clockSkew() != null);
+            assertThat(backend.clockSkewed()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("startIfAnswering on a port where nothing listens starts nothing and says why")
+    void notAnswering() {
+        AtomicReference<String> why = new AtomicReference<>();
+
+        Optional<RedisBackend> backend = RedisBackend.startIfAnswering(
+                RedisTestSupport.settings(RedisTestSupport.closedPort()), SETTINGS, Clock.systemUTC(),
+                new SimpleMeterRegistry(), why::set);
+
+        assertThat(backend).isEmpty();
+        assertThat(why.get()).isNotBlank();
+    }
+
+    @Test
+    @DisplayName("start does not wait for Redis: down at first, it reports the problem and closes cleanly")
+    void startsWithoutRedis() {
+        try (RedisBackend backend = RedisBackend.start(RedisTestSupport.settings(RedisTestSupport.closedPort()),
+                SETTINGS, Clock.systemUTC(), new SimpleMeterRegistry())) {
+            assertThat(backend.problem()).isNotBlank();
+            assertThat(backend.eventsSubscribed()).isFalse();
+        }
+    }
+}
