@@ -1,5 +1,6 @@
 package io.podtally.cache;
 
+import static io.podtally.cache.Futures.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -94,7 +95,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("fresh: reads within fresh-for start no refresh")
         void freshNoRefresh() {
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
 
             clock.advance(settings.freshFor().minusSeconds(1));
             PodCountView view = cache.read("c1");
@@ -108,7 +109,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("stale: counts are served and exactly one refresh starts, then fresh again")
         void staleTriggersOneRefresh() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.freshFor());
             source.hold();
 
@@ -128,7 +129,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("expired: the last counts are served flagged expired, and a refresh starts")
         void expired() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.staleFor());
             source.hold();
 
@@ -146,7 +147,7 @@ class RefreshingPodCountCacheTest {
         @DisplayName("partial: counts are lower bounds, whatever the age; the next refresh waits for the backoff")
         void partialWithBackoff() {
             source.answering(CountingSource.partial(Map.of("node-a", 2)));
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.PARTIAL);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
 
             PodCountView view = cache.read("c1");
             assertThat(view.state()).isEqualTo(FreshnessState.PARTIAL);
@@ -178,7 +179,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a failed refresh keeps the counts and no read refreshes before the backoff; admin refresh does")
         void failureKeepsCountsAndBacksOff() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.freshFor());
             source.failing("API server down");
 
@@ -194,7 +195,7 @@ class RefreshingPodCountCacheTest {
                     .isEqualTo(clock.instant().plus(settings.backoffInitial()));
 
             source.answering(CountingSource.complete(Map.of("node-a", 4)));
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(cache.read("c1").counts()).containsExactly(Map.entry("node-a", 4));
         }
 
@@ -203,7 +204,7 @@ class RefreshingPodCountCacheTest {
         void failureWhileLoading() {
             source.failing("forbidden");
 
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.FAILED);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.FAILED);
 
             PodCountView view = cache.read("c1");
             assertThat(view.state()).isEqualTo(FreshnessState.LOADING);
@@ -221,7 +222,7 @@ class RefreshingPodCountCacheTest {
             cache = newCache(new PodCountSettings(settings.freshFor(), settings.staleFor(), settings.retention(),
                     settings.backoffInitial(), settings.backoffMax(), settings.warmupSpread(), 2, 8,
                     Duration.ofMillis(300), settings.warmupMaxClusters(), settings.askedFlushInterval()));
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.FRESH);
             store.down(true);
             clock.advance(settings.staleFor());
@@ -271,10 +272,10 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a forced refresh ignores freshness and backoff")
         void forcedRefresh() {
-            cache.refresh("c1").join();
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            done(cache.refresh("c1"));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             store.setBackoff("c1", clock.instant().plusSeconds(60), 1);
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(source.calls()).isEqualTo(3);
         }
 
@@ -289,16 +290,16 @@ class RefreshingPodCountCacheTest {
                 Thread thread = new Thread(() -> {
                     try (RefreshLock.Held held = lock.tryLock("c1").orElseThrow()) {
                         holder.complete(held);
-                        release.join();
+                        done(release);
                     }
                 });
                 thread.start();
                 holder.get(5, TimeUnit.SECONDS);
 
-                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
+                assertThat(done(other.refresh("c1"))).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
                 release.complete(null);
                 thread.join(5_000);
-                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+                assertThat(done(other.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             }
         }
 
@@ -318,17 +319,17 @@ class RefreshingPodCountCacheTest {
             assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c3", "outcome", "skipped-busy")
                     .timer().count()).isEqualTo(1);
             source.open();
-            assertThat(running.join()).isEqualTo(RefreshOutcome.COMPLETE);
-            assertThat(queued.join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(running)).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(queued)).isEqualTo(RefreshOutcome.COMPLETE);
             awaitIdle();
         }
 
         @Test
         @DisplayName("warm-up refreshes each cluster once and skips fresh ones")
         void warmUp() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
 
-            Map<String, RefreshOutcome> outcomes = cache.warmUp(List.of("c1", "c2", "c3")).join();
+            Map<String, RefreshOutcome> outcomes = done(cache.warmUp(List.of("c1", "c2", "c3")));
 
             assertThat(outcomes).containsExactly(
                     Map.entry("c1", RefreshOutcome.SKIPPED_FRESH),
@@ -347,7 +348,7 @@ class RefreshingPodCountCacheTest {
                 return CountingSource.complete(COUNTS);
             });
 
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_FRESH);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.SKIPPED_FRESH);
             assertThat(store.read("c1").orElseThrow().counts()).containsExactly(Map.entry("node-z", 1));
         }
     }
@@ -384,7 +385,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a read notes its cluster in memory only; the time reaches the store when the cache closes")
         void readNotesInMemory() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             int callsBefore = store.calls();
 
             IntStream.range(0, 10).forEach(i -> cache.read("c1"));
@@ -405,7 +406,7 @@ class RefreshingPodCountCacheTest {
             assertThat(cold.state()).isEqualTo(FreshnessState.LOADING);
             assertThat(cold.counts()).isNull();
             assertThat(cache.refreshesInFlight()).isZero();
-            cache.refresh("c2").join();
+            done(cache.refresh("c2"));
             clock.advance(settings.staleFor());
             assertThat(cache.peek("c2").state()).isEqualTo(FreshnessState.EXPIRED);
             assertThat(cache.peek("c2").counts()).isEqualTo(COUNTS);
@@ -535,7 +536,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("each write and each invalidation is published to listeners")
         void published() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             cache.invalidate("c1");
 
             assertThat(received).containsExactly(
@@ -546,7 +547,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("after invalidate the cluster reads loading, and a refresh starts")
         void invalidateLoads() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             source.hold();
 
             cache.invalidate("c1");
@@ -562,10 +563,10 @@ class RefreshingPodCountCacheTest {
     @Test
     @DisplayName("metrics: reads by state, refresh outcome and time, partial results, lock, store errors")
     void metrics() {
-        cache.refresh("c1").join();
+        done(cache.refresh("c1"));
         cache.read("c1");
         source.answering(CountingSource.partial(Map.of("node-a", 1)));
-        cache.refresh("c2").join();
+        done(cache.refresh("c2"));
         store.down(true);
         cache.read("c1");
 
