@@ -83,7 +83,7 @@ class ArchitectureTest {
             .because("their beans are created by the @Configuration classes in config");
 
     @ArchTest
-    static final ArchRule healthAndWiringKnowNoSpringConfiguration = noClasses()
+    static final ArchRule healthAndWiringDoNotUseConfigOrWeb = noClasses()
             .that().resideInAnyPackage(HEALTH, WIRING)
             .should().dependOnClassesThat().resideInAnyPackage(CONFIG, WEB)
             .because("config builds them from plain values; they do not reach back into it");
