@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,73 +18,50 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DisplayName("HTTP API contract, against a simulated cluster and a real redis-server")
 class ApiContractIT {
 
     private static final String TOKEN = "test-admin-token";
     private static final String KEY = "podtally:{sim}:podcounts";
 
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.onRedis()
+            .cluster("sim", SimulatedCluster.builder().nodes(12).activePods(400).seed(7)
+                    .pageLatency(Duration.ofMillis(250)))
+            .unavailableCluster("down", SimulatedCluster.builder().nodes(1).activePods(0))
+            .property("podtally.clusters.informer-sync-timeout", "2s")
+            .property("podtally.admin.token", TOKEN)
+            .property("podtally.podcounts.warm-up", "false")
+            .property("podtally.podcounts.page-size", "100")
+            .property("podtally.api.sync-wait", "300ms")
+            .property("podtally.api.retry-after", "3s");
+
     private static SimulatedCluster sim;
-    private static SimulatedCluster down;
     private static RedisServer redis;
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
     MeterRegistry meters;
-
     ApiClient api;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        sim = SimulatedCluster.builder().nodes(12).activePods(400).seed(7).pageLatency(Duration.ofMillis(250)).start();
-        down = SimulatedCluster.builder().nodes(1).activePods(0).start();
-        down.unavailable(true);
-        redis = RedisServer.start();
-        Map<String, SimulatedCluster> contexts = new LinkedHashMap<>();
-        contexts.put("sim", sim);
-        contexts.put("down", down);
-        Path kubeconfig = Files.createTempFile("podtally-contract", ".yaml");
-        Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(contexts));
-        registry.add("podtally.clusters.kubeconfig", kubeconfig::toString);
-        registry.add("podtally.clusters.informer-sync-timeout", () -> "2s");
-        registry.add("podtally.demo.enabled", () -> "false");
-        registry.add("podtally.store", () -> "redis");
-        registry.add("spring.data.redis.host", () -> "127.0.0.1");
-        registry.add("spring.data.redis.port", redis::port);
-        registry.add("podtally.admin.token", () -> TOKEN);
-        registry.add("podtally.podcounts.warm-up", () -> "false");
-        registry.add("podtally.podcounts.page-size", () -> "100");
-        registry.add("podtally.api.sync-wait", () -> "300ms");
-        registry.add("podtally.api.retry-after", () -> "3s");
-    }
-
-    @AfterAll
-    static void stopServers() {
-        sim.close();
-        down.close();
-        redis.close();
+    @BeforeAll
+    static void servers() {
+        sim = deployment.cluster("sim");
+        redis = deployment.redis();
     }
 
     @BeforeEach
     void clusterSynced() {
-        api = new ApiClient(port);
+        api = deployment.api();
+        meters = deployment.replica().bean(MeterRegistry.class);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> api.get("/api/v1/nodes?cluster_name=sim").statusCode() == 200);
     }

@@ -3,16 +3,12 @@ package io.podtally.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @DisplayName("The API server goes away while dashboards keep asking")
@@ -20,37 +16,17 @@ class ApiServerOutageIT {
 
     private static final String NODES = "/api/v1/nodes?cluster_name=away";
 
-    private static RedisServer redis;
-    private static SimulatedCluster sim;
-    private static Replica replica;
-
-    @BeforeAll
-    static void start() throws IOException {
-        redis = RedisServer.start();
-        sim = SimulatedCluster.builder().nodes(6).activePods(90).seed(9).start();
-        replica = Replica.start(sim, "away", redis, Map.of(
-                "podtally.clusters.informer-sync-timeout", "2s",
-                "podtally.clusters.metrics-refresh-interval", "1s"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> replica.api().get(NODES).statusCode() == 200);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (replica != null) {
-            replica.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.onRedis()
+            .cluster("away", SimulatedCluster.builder().nodes(6).activePods(90).seed(9))
+            .property("podtally.clusters.informer-sync-timeout", "2s")
+            .property("podtally.clusters.metrics-refresh-interval", "1s");
 
     @Test
     @DisplayName("answers keep their nodes and counts, flagged degraded with the reason; the flag clears once the server is back")
     void outageFlaggedAndRecovered() {
-        ApiClient api = replica.api();
+        ApiClient api = deployment.api();
+        SimulatedCluster sim = deployment.cluster();
         JsonNode before = await().atMost(Duration.ofSeconds(20)).until(() -> api.json(NODES),
                 body -> "fresh".equals(body.at("/pod_counts/state").asString())
                         && "available".equals(body.at("/metrics/state").asString()));

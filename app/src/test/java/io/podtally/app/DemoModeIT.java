@@ -41,7 +41,7 @@ class DemoModeIT {
             int total = StreamSupport.stream(counts.spliterator(), false).mapToInt(JsonNode::asInt).sum();
             assertThat(total).isEqualTo(2613);
 
-            simPorts = replica.context().getBean(DemoClusters.class).clusters().values().stream()
+            simPorts = replica.bean(DemoClusters.class).clusters().values().stream()
                     .map(SimulatedCluster::port).toList();
             assertThat(simPorts).hasSize(2).allSatisfy(port -> assertThat(listening(port)).isTrue());
         }

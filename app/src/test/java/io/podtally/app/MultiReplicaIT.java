@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @DisplayName("three replicas sharing one redis-server and one simulated cluster with slow pod pages")
@@ -37,45 +38,37 @@ class MultiReplicaIT {
     private static final String KEY = "podtally:{shared}:podcounts";
     private static final String NODES = "/api/v1/nodes?cluster_name=" + CLUSTER;
     private static final String TOKEN = "replica-admin-token";
+    private static final Duration ANSWER_LIMIT = Duration.ofSeconds(30);
+
+    // A fixed clock keeps the simulated metrics samples the same whenever a replica polls them.
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.onRedis()
+            .cluster(CLUSTER, SimulatedCluster.builder().nodes(30).activePods(1200).seed(11)
+                    .pageLatency(Duration.ofMillis(300))
+                    .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)))
+            .replicas(3)
+            .property("podtally.admin.token", TOKEN)
+            .property("podtally.podcounts.warm-up", "false")
+            .property("podtally.podcounts.page-size", "200")
+            .property("podtally.clusters.metrics-refresh-interval", "1s");
 
     private static RedisServer redis;
     private static SimulatedCluster sim;
-    private static final List<Replica> replicas = new ArrayList<>();
+    private static List<Replica> replicas;
     private static ExecutorService clients;
 
     @BeforeAll
-    static void start() throws IOException {
-        redis = RedisServer.start();
-        // A fixed clock keeps the simulated metrics samples the same whenever a replica polls them.
-        sim = SimulatedCluster.builder().nodes(30).activePods(1200).seed(11).pageLatency(Duration.ofMillis(300))
-                .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
-                .start();
-        Map<String, String> properties = Map.of(
-                "podtally.admin.token", TOKEN,
-                "podtally.podcounts.warm-up", "false",
-                "podtally.podcounts.page-size", "200",
-                "podtally.clusters.metrics-refresh-interval", "1s");
-        for (int i = 0; i < 3; i++) {
-            replicas.add(Replica.start(sim, CLUSTER, redis, properties));
-        }
+    static void startClients() {
+        redis = deployment.redis();
+        sim = deployment.cluster();
+        replicas = deployment.replicas();
         clients = Executors.newFixedThreadPool(9);
-        for (Replica replica : replicas) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> "synced".equals(replica.api().json("/actuator/health")
-                    .at("/components/clusters/details/clusters/" + CLUSTER + "/informer").asString()));
-        }
     }
 
     @AfterAll
-    static void stop() {
+    static void stopClients() {
         if (clients != null) {
             clients.shutdownNow();
-        }
-        replicas.forEach(Replica::close);
-        if (sim != null) {
-            sim.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -208,9 +201,11 @@ class MultiReplicaIT {
                 return new Timed(body, Duration.ofNanos(System.nanoTime() - started));
             }));
         }
+        List<Future<Timed>> futures = new ArrayList<>();
+        calls.forEach(call -> futures.add(clients.submit(call)));
         List<Timed> answers = new ArrayList<>();
-        for (Future<Timed> future : clients.invokeAll(calls)) {
-            answers.add(future.get());
+        for (Future<Timed> future : futures) {
+            answers.add(future.get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         }
         return answers;
     }

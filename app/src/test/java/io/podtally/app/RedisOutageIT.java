@@ -3,17 +3,14 @@ package io.podtally.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 @DisplayName("Redis outage while requests keep coming")
@@ -21,38 +18,18 @@ class RedisOutageIT {
 
     private static final String NODES = "/api/v1/nodes?cluster_name=outage";
 
-    private static RedisServer redis;
-    private static SimulatedCluster sim;
-    private static Replica replica;
-
-    @BeforeAll
-    static void start() throws IOException {
-        redis = RedisServer.start();
-        sim = SimulatedCluster.builder().nodes(8).activePods(120).seed(5).start();
-        replica = Replica.start(sim, "outage", redis, Map.of());
-        await().atMost(Duration.ofSeconds(20)).until(() -> replica.api().get(NODES).statusCode() == 200);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (replica != null) {
-            replica.close();
-        }
-        if (sim != null) {
-            sim.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.onRedis()
+            .cluster("outage", SimulatedCluster.builder().nodes(8).activePods(120).seed(5));
 
     @Test
     @DisplayName("every request answers 200 with nodes and unavailable counts, quickly; counts return with Redis")
     void outage() {
-        ApiClient api = replica.api();
+        ApiClient api = deployment.api();
+        SimulatedCluster sim = deployment.cluster();
         awaitCounts(api);
 
-        redis.stop();
+        deployment.redis().stop();
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 "unavailable".equals(api.json(NODES).at("/pod_counts/state").asString()));
         for (int i = 0; i < 20; i++) {
@@ -74,20 +51,21 @@ class RedisOutageIT {
         assertThat(health.at("/components/clusters/details/store/status").asString()).isEqualTo("down");
         assertThat(api.get("/api/v1/pod-counts?cluster_name=outage").statusCode()).isEqualTo(200);
 
-        redis.restart();
+        deployment.redis().restart();
         awaitCounts(api);
     }
 
     @Test
     @DisplayName("the admin endpoints are off without a token")
     void adminOff() {
-        HttpResponse<String> response = replica.api().post("/api/v1/admin/clusters/outage/pod-counts/refresh",
+        HttpResponse<String> response = deployment.api().post("/api/v1/admin/clusters/outage/pod-counts/refresh",
                 "Authorization", "Bearer anything");
 
         ApiContractIT.assertError(response, 404, "no such resource");
     }
 
     private static void awaitCounts(ApiClient api) {
+        SimulatedCluster sim = deployment.cluster();
         Map<String, Integer> expected = new HashMap<>();
         sim.nodeNames().forEach(name -> expected.put(name, sim.activePodsByNode().getOrDefault(name, 0)));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {

@@ -1,5 +1,6 @@
 package io.podtally.app;
 
+import static io.podtally.cache.Futures.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,59 +11,32 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DisplayName("Rendered node-list answers, cached by ETag")
 class RenderedAnswersIT {
 
     private static final String NODES = "/api/v1/nodes?cluster_name=sim";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static SimulatedCluster sim;
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.inMemory()
+            .cluster("sim", SimulatedCluster.builder().nodes(30).activePods(300).seed(11));
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
     MeterRegistry meters;
-
-    @Autowired
     PodCountCache podCounts;
-
     ApiClient api;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        sim = SimulatedCluster.builder().nodes(30).activePods(300).seed(11).start();
-        Path kubeconfig = Files.createTempFile("podtally-rendered", ".yaml");
-        Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(Map.of("sim", sim)));
-        registry.add("podtally.clusters.kubeconfig", kubeconfig::toString);
-        registry.add("podtally.demo.enabled", () -> "false");
-        registry.add("podtally.store", () -> "memory");
-    }
-
-    @AfterAll
-    static void stopServers() {
-        sim.close();
-    }
 
     @BeforeEach
     void countsFresh() {
-        api = new ApiClient(port);
+        api = deployment.api();
+        meters = deployment.replica().bean(MeterRegistry.class);
+        podCounts = deployment.replica().bean(PodCountCache.class);
         await().atMost(WAIT).until(() -> api.get(NODES).statusCode() == 200
                 && "fresh".equals(api.json(NODES).get("pod_counts").get("state").asString()));
     }
@@ -110,13 +84,13 @@ class RenderedAnswersIT {
                 .isNotEqualTo(etag);
 
         long generation = api.json(NODES).get("pod_counts").get("generation").asLong();
-        podCounts.refresh("sim").join();
+        done(podCounts.refresh("sim"));
         await().atMost(WAIT).until(() -> api.json(NODES).get("pod_counts").get("generation").asLong() > generation);
         HttpResponse<byte[]> recounted = api.getBytes(NODES);
         assertThat(recounted.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
         assertThat(recounted.body()).isNotEqualTo(before.body());
 
-        String added = sim.addNode();
+        String added = deployment.cluster().addNode();
         await().atMost(WAIT).untilAsserted(() -> assertThat(new String(api.getBytes(NODES).body())).contains(added));
     }
 

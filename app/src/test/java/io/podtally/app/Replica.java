@@ -1,12 +1,6 @@
 package io.podtally.app;
 
-import io.podtally.cache.redis.RedisServer;
-import io.podtally.k8s.sim.SimulatedCluster;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,30 +24,13 @@ final class Replica implements AutoCloseable {
         return new Replica(new SpringApplicationBuilder(PodtallyApplication.class).run(args.toArray(String[]::new)));
     }
 
-    /**
-     * A replica serving {@code sim} as cluster {@code context} (no demo clusters), its pod counts in {@code redis},
-     * with {@code more} properties on top.
-     */
-    static Replica start(SimulatedCluster sim, String context, RedisServer redis, Map<String, String> more)
-            throws IOException {
-        Path kubeconfig = Files.createTempFile("podtally-" + context, ".yaml");
-        sim.writeKubeconfig(kubeconfig, context);
-        Map<String, String> properties = new LinkedHashMap<>(Map.of(
-                "podtally.clusters.kubeconfig", kubeconfig.toString(),
-                "podtally.demo.enabled", "false",
-                "podtally.store", "redis",
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", Integer.toString(redis.port())));
-        properties.putAll(more);
-        return start(properties);
-    }
-
     ApiClient api() {
         return api;
     }
 
-    ConfigurableApplicationContext context() {
-        return context;
+    /** The replica's bean of {@code type}. */
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     @Override

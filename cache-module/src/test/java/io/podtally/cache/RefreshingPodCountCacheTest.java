@@ -1,5 +1,6 @@
 package io.podtally.cache;
 
+import static io.podtally.cache.Futures.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -100,7 +101,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("fresh: reads within fresh-for start no refresh")
         void freshNoRefresh() {
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
 
             clock.advance(settings.freshFor().minusSeconds(1));
             PodCountView view = cache.read("c1");
@@ -114,7 +115,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("stale: counts are served and exactly one refresh starts, then fresh again")
         void staleTriggersOneRefresh() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.freshFor());
             source.hold();
 
@@ -134,7 +135,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("expired: the last counts are served flagged expired, and a refresh starts")
         void expired() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.staleFor());
             source.hold();
 
@@ -152,7 +153,7 @@ class RefreshingPodCountCacheTest {
         @DisplayName("partial: counts are lower bounds, whatever the age; the next refresh waits for the backoff")
         void partialWithBackoff() {
             source.answering(CountingSource.partial(Map.of("node-a", 2)));
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.PARTIAL);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
 
             PodCountView view = cache.read("c1");
             assertThat(view.state()).isEqualTo(FreshnessState.PARTIAL);
@@ -184,7 +185,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a failed refresh keeps the counts and no read refreshes before the backoff; admin refresh does")
         void failureKeepsCountsAndBacksOff() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             clock.advance(settings.freshFor());
             source.failing("API server down");
 
@@ -200,7 +201,7 @@ class RefreshingPodCountCacheTest {
                     .isEqualTo(clock.instant().plus(settings.backoffInitial()));
 
             source.answering(CountingSource.complete(Map.of("node-a", 4)));
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(cache.read("c1").counts()).containsExactly(Map.entry("node-a", 4));
         }
 
@@ -209,7 +210,7 @@ class RefreshingPodCountCacheTest {
         void failureWhileLoading() {
             source.failing("forbidden");
 
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.FAILED);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.FAILED);
 
             PodCountView view = cache.read("c1");
             assertThat(view.state()).isEqualTo(FreshnessState.LOADING);
@@ -245,7 +246,7 @@ class RefreshingPodCountCacheTest {
                     .refreshQueue(8)
                     .circuitOpenFor(Duration.ofMillis(300))
                     .build());
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.FRESH);
             store.down(true);
             clock.advance(settings.staleFor());
@@ -295,10 +296,10 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a forced refresh ignores freshness and backoff")
         void forcedRefresh() {
-            cache.refresh("c1").join();
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            done(cache.refresh("c1"));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             store.setBackoff("c1", clock.instant().plusSeconds(60), 1);
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(source.calls()).isEqualTo(3);
         }
 
@@ -313,16 +314,16 @@ class RefreshingPodCountCacheTest {
                 Thread thread = new Thread(() -> {
                     try (RefreshLock.Held held = lock.tryLock("c1").orElseThrow()) {
                         holder.complete(held);
-                        release.join();
+                        done(release);
                     }
                 });
                 thread.start();
                 holder.get(5, TimeUnit.SECONDS);
 
-                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
+                assertThat(done(other.refresh("c1"))).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
                 release.complete(null);
                 thread.join(5_000);
-                assertThat(other.refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+                assertThat(done(other.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
             }
         }
 
@@ -342,17 +343,17 @@ class RefreshingPodCountCacheTest {
             assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c3", "outcome", "skipped-busy")
                     .timer().count()).isEqualTo(1);
             source.open();
-            assertThat(running.join()).isEqualTo(RefreshOutcome.COMPLETE);
-            assertThat(queued.join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(running)).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(queued)).isEqualTo(RefreshOutcome.COMPLETE);
             awaitIdle();
         }
 
         @Test
         @DisplayName("warm-up refreshes each cluster once and skips fresh ones")
         void warmUp() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
 
-            Map<String, RefreshOutcome> outcomes = cache.warmUp(List.of("c1", "c2", "c3")).join();
+            Map<String, RefreshOutcome> outcomes = done(cache.warmUp(List.of("c1", "c2", "c3")));
 
             assertThat(outcomes).containsExactly(
                     Map.entry("c1", RefreshOutcome.SKIPPED_FRESH),
@@ -371,7 +372,7 @@ class RefreshingPodCountCacheTest {
                 return CountingSource.complete(COUNTS);
             });
 
-            assertThat(cache.refresh("c1").join()).isEqualTo(RefreshOutcome.SUPERSEDED);
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.SUPERSEDED);
             assertThat(store.read("c1").orElseThrow().counts()).containsExactly(Map.entry("node-z", 1));
         }
     }
@@ -408,7 +409,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a read notes its cluster in memory only; the time reaches the store when the cache closes")
         void readNotesInMemory() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             int callsBefore = store.calls();
 
             IntStream.range(0, 10).forEach(i -> cache.read("c1"));
@@ -429,7 +430,7 @@ class RefreshingPodCountCacheTest {
             assertThat(cold.state()).isEqualTo(FreshnessState.LOADING);
             assertThat(cold.counts()).isNull();
             assertThat(cache.refreshesInFlight()).isZero();
-            cache.refresh("c2").join();
+            done(cache.refresh("c2"));
             clock.advance(settings.staleFor());
             assertThat(cache.peek("c2").state()).isEqualTo(FreshnessState.EXPIRED);
             assertThat(cache.peek("c2").counts()).isEqualTo(COUNTS);
@@ -559,7 +560,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("each write and each invalidation is published to listeners")
         void published() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             cache.invalidate("c1");
 
             assertThat(received).containsExactly(
@@ -570,7 +571,7 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("after invalidate the cluster reads loading, and a refresh starts")
         void invalidateLoads() {
-            cache.refresh("c1").join();
+            done(cache.refresh("c1"));
             source.hold();
 
             cache.invalidate("c1");
@@ -586,10 +587,10 @@ class RefreshingPodCountCacheTest {
     @Test
     @DisplayName("metrics: reads by state, refresh outcome and time, partial results, lock, store errors")
     void metrics() {
-        cache.refresh("c1").join();
+        done(cache.refresh("c1"));
         cache.read("c1");
         source.answering(CountingSource.partial(Map.of("node-a", 1)));
-        cache.refresh("c2").join();
+        done(cache.refresh("c2"));
         store.down(true);
         cache.read("c1");
 

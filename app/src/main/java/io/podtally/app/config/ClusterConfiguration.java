@@ -1,6 +1,8 @@
 package io.podtally.app.config;
 
 import io.podtally.app.demo.DemoClusters;
+import io.podtally.app.wiring.BackgroundStart;
+import io.podtally.app.wiring.CompositeClusterRegistry;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.ClusterSettings;
 import io.podtally.k8s.KubernetesCluster;

@@ -1,6 +1,7 @@
 package io.podtally.app.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podtally.app.wiring.ClusterPodCountSource;
 import io.podtally.app.wiring.RedisSettingsFactory;
 import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountSettings;

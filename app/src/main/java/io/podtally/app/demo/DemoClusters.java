@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class DemoClusters implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DemoClusters.class);
+    private static final long START_LIMIT_SECONDS = 120;
 
     private final Map<String, SimulatedCluster> clusters;
 
@@ -41,7 +43,7 @@ public final class DemoClusters implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         starting.forEach((name, future) -> {
             try {
-                running.put(name, future.join());
+                running.put(name, future.orTimeout(START_LIMIT_SECONDS, TimeUnit.SECONDS).join());
             } catch (RuntimeException e) {
                 failures.add(e);
             }

@@ -39,6 +39,7 @@ public final class RefreshHeapMain {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshHeapMain.class);
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final long STOP_LIMIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private RefreshHeapMain() {
     }
@@ -91,7 +92,11 @@ public final class RefreshHeapMain {
             TimeUnit.MILLISECONDS.sleep(5);
         }
         stop.set(true);
-        worker.join();
+        worker.join(STOP_LIMIT_MILLIS);
+        if (worker.isAlive()) {
+            throw new IllegalStateException("the " + approach + " count did not end within " + STOP_LIMIT_MILLIS
+                    + " ms");
+        }
         if (failure.get() != null) {
             throw failure.get();
         }

@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import static io.podtally.cache.Futures.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -79,7 +80,7 @@ class MultiReplicaIT {
             readers.shutdownNow();
         }
 
-        assertThat(reads).allSatisfy(read -> assertThat(read.join().state())
+        assertThat(reads).allSatisfy(read -> assertThat(read.getNow(null).state())
                 .isIn(FreshnessState.LOADING, FreshnessState.FRESH));
         awaitAllFresh(cluster);
         for (RedisReplica replica : replicas) {
@@ -97,7 +98,7 @@ class MultiReplicaIT {
     @Test
     @DisplayName("every replica hears of a write through podtally:events")
     void eventsReachEveryReplica() {
-        assertThat(replicas.get(0).cache().refresh(cluster).join()).isEqualTo(RefreshOutcome.COMPLETE);
+        assertThat(done(replicas.get(0).cache().refresh(cluster))).isEqualTo(RefreshOutcome.COMPLETE);
 
         PodCountEvent expected = new PodCountEvent(cluster, 1, PodCountEvent.Reason.WRITE);
         for (RedisReplica replica : replicas) {
@@ -108,7 +109,7 @@ class MultiReplicaIT {
     @Test
     @DisplayName("redis-cli DEL of the key is seen by every replica as loading")
     void deleteByOperator() {
-        replicas.get(0).cache().refresh(cluster).join();
+        done(replicas.get(0).cache().refresh(cluster));
         awaitAllFresh(cluster);
         source.hold();
 
@@ -150,13 +151,13 @@ class MultiReplicaIT {
         try {
             CompletableFuture<RefreshOutcome> held = holder.cache().refresh(cluster);
             await().atMost(WAIT).until(() -> stuck.entered() == 1);
-            assertThat(replicas.get(0).cache().refresh(cluster).join()).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
+            assertThat(done(replicas.get(0).cache().refresh(cluster))).isEqualTo(RefreshOutcome.SKIPPED_LOCKED);
 
             long died = System.nanoTime();
             holder.redisson().shutdown();
 
             await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> replicas.get(0).cache().refresh(cluster).join() == RefreshOutcome.COMPLETE);
+                    .until(() -> done(replicas.get(0).cache().refresh(cluster)) == RefreshOutcome.COMPLETE);
             Duration takeover = Duration.ofNanos(System.nanoTime() - died);
             log.info("Lock taken over {} ms after its holder died (watchdog 2 s)", takeover.toMillis());
             assertThat(takeover).isLessThan(Duration.ofSeconds(5));
@@ -186,7 +187,7 @@ class MultiReplicaIT {
 
             assertThat(stopped.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(RefreshOutcome.STOPPED);
 
-            assertThat(replicas.get(0).cache().refresh(cluster).join()).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(done(replicas.get(0).cache().refresh(cluster))).isEqualTo(RefreshOutcome.COMPLETE);
             assertThat(replicas.get(1).cache().read(cluster).counts()).isEqualTo(COUNTS);
             assertThat(leaving.registry().find("podtally.podcounts.store.errors").counters())
                     .as("the interrupted refresh did not take the store for unreachable").isEmpty();

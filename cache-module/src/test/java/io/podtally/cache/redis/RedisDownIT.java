@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import static io.podtally.cache.Futures.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +57,7 @@ class RedisDownIT {
     @Test
     @DisplayName("reads degrade to unavailable at once, keep the last counts, trigger nothing, and recover")
     void killedAndRestarted() {
-        assertThat(replica.cache().refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+        assertThat(done(replica.cache().refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
         assertThat(replica.cache().read("c1").state()).isEqualTo(FreshnessState.FRESH);
 
         REDIS.server().stop();
@@ -90,7 +91,7 @@ class RedisDownIT {
         assertThat(fresh.generation()).as("the restarted Redis was empty").isEqualTo(1);
         assertThat(source.calls()).isEqualTo(2);
         await().atMost(RECOVERY).until(() -> replica.cache().refreshesInFlight() == 0);
-        assertThat(replica.cache().refresh("c1").join()).isEqualTo(RefreshOutcome.COMPLETE);
+        assertThat(done(replica.cache().refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
     }
 
     @Test
@@ -109,7 +110,7 @@ class RedisDownIT {
         REDIS.server().restart();
         await().atMost(RECOVERY).pollInterval(Duration.ofMillis(100))
                 .until(() -> replica.cache().read("c3").state() == FreshnessState.FRESH);
-        assertThat(replica.cache().refresh("c3").join()).isEqualTo(RefreshOutcome.COMPLETE);
+        assertThat(done(replica.cache().refresh("c3"))).isEqualTo(RefreshOutcome.COMPLETE);
     }
 
     private static Duration max(Duration a, Duration b) {

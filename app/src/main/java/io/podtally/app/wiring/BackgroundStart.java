@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import io.podtally.cache.RefreshingPodCountCache;
 import io.podtally.k8s.ClusterRegistry;
@@ -8,33 +8,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Component;
 
 /**
- * Once the application is ready: starts the clusters' node informers and metrics polling, then warms the pod counts
- * of the clusters up, those asked for most recently first (at most {@code warm-up-max-clusters}). Both run in the
- * background; neither delays start-up or readiness.
+ * Once the application is ready: starts the clusters' node informers and metrics polling, then, when warm-up is on,
+ * warms the pod counts of the clusters up, those asked for most recently first (at most
+ * {@code warm-up-max-clusters}). Both run in the background; neither delays start-up or readiness.
  */
-@Component
-final class BackgroundStart {
+public final class BackgroundStart {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundStart.class);
 
     private final ClusterRegistry registry;
     private final RefreshingPodCountCache cache;
-    private final PodCountProperties podCounts;
+    private final boolean warmUp;
 
-    BackgroundStart(ClusterRegistry registry, RefreshingPodCountCache cache, PodCountProperties podCounts) {
+    public BackgroundStart(ClusterRegistry registry, RefreshingPodCountCache cache, boolean warmUp) {
         this.registry = registry;
         this.cache = cache;
-        this.podCounts = podCounts;
+        this.warmUp = warmUp;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         registry.start();
         List<String> clusters = registry.clusters().stream().map(KubernetesCluster::name).toList();
-        if (!podCounts.warmUp() || clusters.isEmpty()) {
+        if (!warmUp || clusters.isEmpty()) {
             return;
         }
         cache.warmUp(clusters).whenComplete((outcomes, failure) -> {

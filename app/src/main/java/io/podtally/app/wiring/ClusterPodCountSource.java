@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import io.podtally.cache.PodCountSource;
 import io.podtally.cache.SourceCounts;
@@ -7,13 +7,13 @@ import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.PodCountResult;
 
 /** Feeds the pod-count cache from the clusters' paginated pod counters. */
-final class ClusterPodCountSource implements PodCountSource {
+public final class ClusterPodCountSource implements PodCountSource {
 
     static final String SOURCE = "paginated";
 
     private final ClusterRegistry registry;
 
-    ClusterPodCountSource(ClusterRegistry registry) {
+    public ClusterPodCountSource(ClusterRegistry registry) {
         this.registry = registry;
     }
 

@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.health;
 
 import io.podtally.cache.PodCountBackend;
 import io.podtally.k8s.ClusterRegistry;
@@ -10,48 +10,29 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.stereotype.Component;
 
 /**
- * Health details of the pod-count store and of every cluster (informer, nodes, metrics), as
+ * Health details of every cluster (informer, nodes, metrics), with the pod-count store's beside them, as
  * {@code clusters} in {@code /actuator/health}. Not part of the readiness group: a Redis outage or a cluster that
  * cannot be reached degrades answers but must not take every replica out of the load balancer. Reports
  * {@code DEGRADED} (HTTP 200) when something is wrong.
  */
-@Component("clusters")
-final class ClustersHealthIndicator implements HealthIndicator {
+public final class ClustersHealthIndicator implements HealthIndicator {
 
     static final Status DEGRADED = new Status("DEGRADED", "serving with degraded answers");
 
     private final ClusterRegistry registry;
-    private final PodCountBackend backend;
+    private final PodCountStoreHealthIndicator store;
 
-    ClustersHealthIndicator(ClusterRegistry registry, PodCountBackend backend) {
+    public ClustersHealthIndicator(ClusterRegistry registry, PodCountBackend store) {
         this.registry = registry;
-        this.backend = backend;
+        this.store = new PodCountStoreHealthIndicator(store);
     }
 
     @Override
     public Health health() {
-        boolean degraded = false;
-        Map<String, Object> store = new LinkedHashMap<>();
-        store.put("kind", backend.kind());
-        String problem = backend.problem();
-        store.put("status", problem == null ? "up" : "down");
-        if (problem != null) {
-            store.put("error", problem);
-            degraded = true;
-        }
-        if (backend.eventsSubscribed() != null) {
-            store.put("events", backend.eventsSubscribed() ? "subscribed" : "not subscribed");
-        }
-        if (backend.clockSkew() != null) {
-            store.put("clock_skew_ms", backend.clockSkew().toMillis());
-            if (backend.clockSkewed()) {
-                store.put("clock", "this replica's clock is off from the Redis server's: pod counts turn stale "
-                        + "earlier or later here than on the others; synchronize the clocks");
-            }
-        }
+        Health storeHealth = store.health();
+        boolean degraded = !Status.UP.equals(storeHealth.getStatus());
         Map<String, Object> clusters = new LinkedHashMap<>();
         for (KubernetesCluster cluster : registry.clusters()) {
             NodeCache nodes = cluster.nodes();
@@ -66,7 +47,7 @@ final class ClustersHealthIndicator implements HealthIndicator {
             clusters.put(cluster.name(), detail);
         }
         return Health.status(degraded ? DEGRADED : Status.UP)
-                .withDetail("store", store)
+                .withDetail("store", storeHealth.getDetails())
                 .withDetail("clusters", clusters)
                 .build();
     }

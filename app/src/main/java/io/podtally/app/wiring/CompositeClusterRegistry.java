@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
@@ -11,13 +11,13 @@ import java.util.Optional;
  * The configured clusters and the demo clusters served as one registry. Names must not overlap. Closing it closes the
  * registries it owns (the demo's); the configured registry is closed by its own bean.
  */
-final class CompositeClusterRegistry implements ClusterRegistry {
+public final class CompositeClusterRegistry implements ClusterRegistry {
 
     private final List<ClusterRegistry> parts;
     private final List<ClusterRegistry> owned;
     private final List<KubernetesCluster> clusters;
 
-    CompositeClusterRegistry(ClusterRegistry configured, List<ClusterRegistry> owned) {
+    public CompositeClusterRegistry(ClusterRegistry configured, List<ClusterRegistry> owned) {
         List<ClusterRegistry> all = new ArrayList<>();
         all.add(configured);
         all.addAll(owned);
