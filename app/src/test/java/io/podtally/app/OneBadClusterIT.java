@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 class OneBadClusterIT {
 
     private static final String UNREACHABLE = "unreachable";
+    private static final String LONG_NAME = "x".repeat(200);
 
     private static SimulatedCluster sim;
     private static Replica replica;
@@ -49,7 +50,11 @@ class OneBadClusterIT {
                 contexts:
                 - name: %s
                   context: {cluster: closed, user: u}
-                """.formatted(closedPort(), UNREACHABLE));
+                - name: "my cluster"
+                  context: {cluster: closed, user: u}
+                - name: %s
+                  context: {cluster: closed, user: u}
+                """.formatted(closedPort(), UNREACHABLE, LONG_NAME));
         replica = Replica.start(Map.of(
                 "podtally.clusters.kubeconfig", good + "," + bad,
                 "podtally.clusters.informer-sync-timeout", "1s",
@@ -111,5 +116,23 @@ class OneBadClusterIT {
         assertThat(api.get("/api/v1/nodes/x?cluster_name=" + UNREACHABLE).statusCode()).isEqualTo(503);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1000));
         assertThat(api.json("/api/v1/nodes?cluster_name=good").get("data")).hasSize(sim.nodeNames().size());
+    }
+
+    @Test
+    @DisplayName("an odd context name does not abort start-up: the others are served, it is listed as rejected")
+    void oddContextNameIsRejectedAndTheOthersServed() {
+        ApiClient api = replica.api();
+        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/nodes?cluster_name=good").statusCode() == 200);
+
+        JsonNode body = api.json("/api/v1/clusters");
+
+        assertThat(body.get("data").valueStream().map(c -> c.get("name").asString()))
+                .containsExactly("good", UNREACHABLE);
+        JsonNode rejected = body.get("rejected");
+        assertThat(rejected.valueStream().map(c -> c.get("name").asString()))
+                .containsExactly("my cluster", "x".repeat(64) + "...");
+        assertThat(rejected.get(0).get("reason").asString()).contains("may contain only letters, digits");
+        assertThat(rejected.get(1).get("reason").asString()).contains("longer than 128 characters");
+        assertThat(api.get("/api/v1/nodes?cluster_name=my%20cluster").statusCode()).isEqualTo(400);
     }
 }
