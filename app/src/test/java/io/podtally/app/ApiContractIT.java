@@ -485,7 +485,8 @@ class ApiContractIT {
 
             assertThat(paths.propertyNames()).contains("/api/v1/nodes", "/api/v1/nodes/{name}", "/api/v1/pod-counts",
                     "/api/v1/clusters", "/api/v1/admin/clusters/{cluster}/pod-counts/refresh",
-                    "/api/v1/admin/clusters/{cluster}/pod-counts/invalidate");
+                    "/api/v1/admin/clusters/{cluster}/pod-counts/invalidate", "/api/v1/admin/pod-counts/refresh",
+                    "/api/v1/admin/pod-counts/invalidate");
         }
 
         @Test

@@ -19,6 +19,14 @@ public interface NodeCache {
     }
 
     /**
+     * Whether the first sync can still be expected: it has not happened and the sync deadline after start has not
+     * passed. Once it returns false before a first sync, a caller gains nothing by waiting.
+     */
+    default boolean firstSyncExpected() {
+        return state() == InformerState.STARTING;
+    }
+
+    /**
      * Waits up to {@code timeout} for the first sync.
      *
      * @return whether the cache has synced

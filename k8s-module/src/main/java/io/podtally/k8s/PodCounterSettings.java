@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param maxPages the most pages listed before the result is partial
  * @param deadline how long the whole count may take
  * @param maxRestarts how many times a {@code 410 Expired} restarts the list
- * @param maxRetryAfter the longest {@code Retry-After} honoured per 429 (longer values are capped)
+ * @param maxRetryAfter the longest {@code Retry-After} honoured per 429 (longer values are capped); a 429 waits at
+ *     least 1 s whatever this and {@code Retry-After} say
  */
 public record PodCounterSettings(
         int pageSize, Duration pageTimeout, int maxPages, Duration deadline, int maxRestarts, Duration maxRetryAfter) {

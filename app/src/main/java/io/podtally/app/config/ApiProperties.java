@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the HTTP API answers.
  *
  * @param syncWait how long a request for a cluster whose node informer has not synced yet waits before it answers
- *     503
+ *     503; only while a first sync can still be expected (within the informer sync timeout after start), else 503
+ *     comes at once
  * @param retryAfter the {@code Retry-After} sent with that 503
  * @param maxPageSize the largest {@code page_size} accepted
  */

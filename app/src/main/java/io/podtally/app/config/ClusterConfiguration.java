@@ -44,7 +44,8 @@ class ClusterConfiguration {
     @Bean(destroyMethod = "close")
     DemoClusters demoClusters(Fabric8ClusterRegistry configuredClusters, DemoProperties demo) {
         boolean on = demo.enabled() == DemoProperties.Enabled.ON
-                || (demo.enabled() == DemoProperties.Enabled.AUTO && configuredClusters.clusters().isEmpty());
+                || (demo.enabled() == DemoProperties.Enabled.AUTO && configuredClusters.clusters().isEmpty()
+                        && configuredClusters.rejected().isEmpty());
         if (!on || demo.presets().isEmpty()) {
             return DemoClusters.none();
         }

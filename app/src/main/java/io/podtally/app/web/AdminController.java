@@ -3,6 +3,7 @@ package io.podtally.app.web;
 import io.podtally.cache.PodCountCache;
 import io.podtally.k8s.KubernetesCluster;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.slf4j.Logger;
@@ -13,18 +14,25 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Operator actions on a cluster's pod counts. Reached only with the admin token ({@link AdminTokenInterceptor}).
+ * Operator actions on a cluster's pod counts. Reached only with the admin token ({@link AdminTokenInterceptor}). The
+ * cluster is named in the path, or in {@code cluster_name} for names that cannot travel in a path segment (EKS ARNs
+ * and other context names with {@code /}).
  */
 @RestController
-@RequestMapping(path = "/api/v1/admin/clusters/{cluster}/pod-counts", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = "/api/v1/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "admin")
 @SecurityRequirement(name = "admin-token")
 final class AdminController {
 
     private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    private static final String INVALIDATE =
+            "Deletes the cluster's pod counts; every replica answers loading and one refresh follows";
+    private static final String REFRESH = "Starts a refresh of the cluster's pod counts now, through the "
+            + "one-per-cluster lock, ignoring freshness and backoff";
 
     private final ClusterLookup clusters;
     private final PodCountCache podCounts;
@@ -34,19 +42,40 @@ final class AdminController {
         this.podCounts = podCounts;
     }
 
-    @PostMapping("/invalidate")
-    @Operation(summary = "Deletes the cluster's pod counts; every replica answers loading and one refresh follows")
+    @PostMapping("/clusters/{cluster}/pod-counts/invalidate")
+    @Operation(summary = INVALIDATE)
     ResponseEntity<Responses.AdminAction> invalidate(@PathVariable("cluster") String name) {
+        return invalidateCluster(name);
+    }
+
+    @PostMapping("/pod-counts/invalidate")
+    @Operation(summary = INVALIDATE, description = "The cluster as a query parameter, for names with '/'.")
+    ResponseEntity<Responses.AdminAction> invalidateByQuery(
+            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String name) {
+        return invalidateCluster(name);
+    }
+
+    @PostMapping("/clusters/{cluster}/pod-counts/refresh")
+    @Operation(summary = REFRESH)
+    ResponseEntity<Responses.AdminAction> refresh(@PathVariable("cluster") String name) {
+        return refreshCluster(name);
+    }
+
+    @PostMapping("/pod-counts/refresh")
+    @Operation(summary = REFRESH, description = "The cluster as a query parameter, for names with '/'.")
+    ResponseEntity<Responses.AdminAction> refreshByQuery(
+            @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String name) {
+        return refreshCluster(name);
+    }
+
+    private ResponseEntity<Responses.AdminAction> invalidateCluster(String name) {
         KubernetesCluster cluster = clusters.require(name);
         podCounts.invalidate(cluster.name());
         log.info("admin invalidate cluster={} outcome=done", cluster.name());
         return accepted(cluster, "invalidate", "pod counts invalidated");
     }
 
-    @PostMapping("/refresh")
-    @Operation(summary = "Starts a refresh of the cluster's pod counts now, through the one-per-cluster lock, "
-            + "ignoring freshness and backoff")
-    ResponseEntity<Responses.AdminAction> refresh(@PathVariable("cluster") String name) {
+    private ResponseEntity<Responses.AdminAction> refreshCluster(String name) {
         KubernetesCluster cluster = clusters.require(name);
         podCounts.refresh(cluster.name()).whenComplete((outcome, failure) -> {
             if (failure != null) {

@@ -55,7 +55,9 @@ final class AdminTokenInterceptor implements HandlerInterceptor {
     /** The action and cluster for the log; a cluster name that is not valid is not echoed. */
     private static String action(HttpServletRequest request) {
         Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
-        Object cluster = variables instanceof Map<?, ?> map ? map.get("cluster") : null;
+        Object cluster = variables instanceof Map<?, ?> map && map.get("cluster") != null
+                ? map.get("cluster")
+                : request.getParameter("cluster_name");
         String name = cluster instanceof String s && ClusterNames.isValid(s) ? s : "(invalid)";
         String uri = request.getRequestURI();
         String verb = uri.substring(uri.lastIndexOf('/') + 1);

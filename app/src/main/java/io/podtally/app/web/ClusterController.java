@@ -28,11 +28,13 @@ final class ClusterController {
     }
 
     @GetMapping(path = "/api/v1/clusters", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Every configured cluster with the state of its node informer, metrics and pod counts")
+    @Operation(summary = "Every configured cluster with the state of its node informer, metrics and pod counts, "
+            + "and the kubeconfig contexts rejected for their names")
     ResponseEntity<Responses.Clusters> clusters() {
         List<Responses.ClusterInfo> data = registry.clusters().stream().map(this::info).toList();
+        List<Responses.Rejected> rejected = registry.rejected().stream().map(Responses.Rejected::of).toList();
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
-                .body(new Responses.Clusters(200, Responses.SUCCESS, data));
+                .body(new Responses.Clusters(200, Responses.SUCCESS, data, rejected));
     }
 
     private Responses.ClusterInfo info(KubernetesCluster cluster) {

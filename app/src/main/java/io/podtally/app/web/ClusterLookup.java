@@ -5,6 +5,7 @@ import io.podtally.k8s.ClusterNames;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.NodeCache;
+import java.time.Duration;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 
@@ -33,15 +34,22 @@ final class ClusterLookup {
     }
 
     /**
-     * The cluster's node cache once it has synced: waits a bounded moment for a cache that is still loading, then
-     * gives up with 503 and {@code Retry-After}.
+     * The cluster's node cache once it has synced: waits a bounded moment for a cache whose first sync can still be
+     * expected, then gives up with 503 and {@code Retry-After}. Past the sync deadline of a cache that never synced
+     * (an API server unreachable from the start) it answers 503 at once, so such requests do not hold threads.
      */
     NodeCache syncedNodes(KubernetesCluster cluster) {
         NodeCache nodes = cluster.nodes();
-        if (nodes.synced() || nodes.awaitSynced(api.syncWait())) {
+        boolean expected = nodes.firstSyncExpected();
+        if (nodes.synced() || nodes.awaitSynced(expected ? api.syncWait() : Duration.ZERO)) {
             return nodes;
         }
-        throw ApiException.unavailable("the node list of cluster " + cluster.name() + " is not loaded yet (informer "
-                + nodes.state().name().toLowerCase(Locale.ROOT) + "); retry shortly", api.retryAfter());
+        String state = nodes.state().name().toLowerCase(Locale.ROOT);
+        throw ApiException.unavailable(expected
+                ? "the node list of cluster " + cluster.name() + " is not loaded yet (informer " + state
+                        + "); retry shortly"
+                : "the node list of cluster " + cluster.name() + " is not loaded yet: the first list did not complete"
+                        + " within the sync deadline (informer " + state + "); retrying in the background",
+                api.retryAfter());
     }
 }

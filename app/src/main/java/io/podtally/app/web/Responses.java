@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeMetricsCache;
+import io.podtally.k8s.RejectedCluster;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,8 +56,16 @@ final class Responses {
             Map<String, Integer> counts) {
     }
 
-    /** {@code GET /api/v1/clusters}. */
-    record Clusters(int code, String message, List<ClusterInfo> data) {
+    /** {@code GET /api/v1/clusters}: the served clusters and the kubeconfig contexts rejected for their names. */
+    record Clusters(int code, String message, List<ClusterInfo> data, List<Rejected> rejected) {
+    }
+
+    /** A kubeconfig context that is not served, with the rule its name breaks. */
+    record Rejected(String name, String reason) {
+
+        static Rejected of(RejectedCluster cluster) {
+            return new Rejected(cluster.name(), cluster.reason());
+        }
     }
 
     /** One cluster with the state of its node informer, metrics and pod counts. */

@@ -2,6 +2,7 @@ package io.podtally.app.wiring;
 
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.RejectedCluster;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,6 +48,11 @@ public final class CompositeClusterRegistry implements ClusterRegistry {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<RejectedCluster> rejected() {
+        return parts.stream().flatMap(part -> part.rejected().stream()).toList();
     }
 
     @Override

@@ -58,6 +58,9 @@ public final class RedissonRefreshLock implements RefreshLock {
             if (lock.isHeldByCurrentThread()) {
                 lock.unlock();
             }
+        } catch (IllegalMonitorStateException e) {
+            // the key vanished after the check (Redis restarted, failed over, or the watchdog could not renew it)
+            log.warn("{} had lapsed before it was released; nothing to release", lock.getName());
         } catch (RedisException e) {
             log.warn("Releasing {} failed; it lapses within the watchdog timeout: {}", lock.getName(), e.getMessage());
         } finally {

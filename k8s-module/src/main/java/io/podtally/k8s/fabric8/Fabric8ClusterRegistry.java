@@ -9,6 +9,7 @@ import io.podtally.k8s.ClusterRegistryException;
 import io.podtally.k8s.ClusterSettings;
 import io.podtally.k8s.InvalidClusterNameException;
 import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.RejectedCluster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +43,13 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
 
     private final Map<String, Fabric8KubernetesCluster> clusters;
     private final List<KubernetesCluster> ordered;
+    private final List<RejectedCluster> rejected;
     private final ScheduledExecutorService nodeScheduler;
     private final ScheduledExecutorService metricsScheduler;
     private final Fabric8Runtime runtime;
 
-    private Fabric8ClusterRegistry(Map<String, Config> configs, ClusterSettings settings) {
+    private Fabric8ClusterRegistry(Map<String, Config> configs, List<RejectedCluster> rejected, ClusterSettings settings) {
+        this.rejected = List.copyOf(rejected);
         Map<String, Config> valid = new LinkedHashMap<>();
         configs.forEach((name, config) -> {
             try {
@@ -76,13 +79,14 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
 
     /**
      * The clusters of every context in {@code settings.kubeconfigs()}, plus {@code in-cluster} when
-     * {@code settings.inCluster()}. Nothing is started yet.
+     * {@code settings.inCluster()}. Nothing is started yet. A context whose name is not a valid cluster name is skipped with a warning and listed in {@link #rejected()}.
      *
-     * @throws ClusterRegistryException when a file is missing, unreadable or invalid, a context name
-     *     is not a valid cluster name, or the in-cluster configuration is asked for and absent
+     * @throws ClusterRegistryException when a file is missing, unreadable or invalid, or the in-cluster
+     *     configuration is asked for and absent
      */
     public static Fabric8ClusterRegistry create(ClusterSettings settings) {
-        Map<String, Config> configs = new LinkedHashMap<>(Kubeconfigs.load(settings.kubeconfigs()));
+        Kubeconfigs.Loaded loaded = Kubeconfigs.load(settings.kubeconfigs());
+        Map<String, Config> configs = new LinkedHashMap<>(loaded.configs());
         if (settings.inCluster()) {
             if (configs.containsKey(Fabric8Clients.IN_CLUSTER)) {
                 log.warn("A kubeconfig context is called '{}'; it is used instead of the service account",
@@ -97,7 +101,7 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
         } else {
             log.info("Kubernetes clusters: {}", configs.keySet());
         }
-        return new Fabric8ClusterRegistry(configs, settings);
+        return new Fabric8ClusterRegistry(configs, loaded.rejected(), settings);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
      * @throws ClusterRegistryException when a name is not a valid cluster name
      */
     public static Fabric8ClusterRegistry of(Map<String, Config> clusters, ClusterSettings settings) {
-        return new Fabric8ClusterRegistry(clusters, settings);
+        return new Fabric8ClusterRegistry(clusters, List.of(), settings);
     }
 
     /** {@code $KUBECONFIG} split on the path separator, or {@code ~/.kube/config} when it exists, or nothing. */
@@ -140,6 +144,11 @@ public final class Fabric8ClusterRegistry implements ClusterRegistry {
             return Optional.empty();
         }
         return Optional.ofNullable(clusters.get(name));
+    }
+
+    @Override
+    public List<RejectedCluster> rejected() {
+        return rejected;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
     private volatile String lastError;
     private volatile String lastFailure;
     private volatile boolean closed;
+    private volatile boolean started;
     private volatile long startedAt;
     private volatile long notWatchingSince = -1;
 
@@ -78,6 +79,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
             return;
         }
         startedAt = System.nanoTime();
+        started = true;
         launch();
         checks = scheduler.scheduleWithFixedDelay(this::check, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -86,6 +88,14 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
     @Override
     public InformerState state() {
         return closed ? InformerState.STOPPED : state;
+    }
+
+    @Override
+    public boolean firstSyncExpected() {
+        if (closed || firstSync.isDone()) {
+            return false;
+        }
+        return !started || System.nanoTime() - startedAt < syncTimeout.toNanos();
     }
 
     @Override

@@ -49,8 +49,8 @@ import tools.jackson.core.JacksonException;
  * <ul>
  *   <li>{@code 410 Expired} (the continue token is too old) restarts the list from the first page,
  *       with counts reset, at most {@link PodCounterSettings#maxRestarts()} times;
- *   <li>{@code 429} waits for {@code Retry-After} (capped at {@link PodCounterSettings#maxRetryAfter()})
- *       and asks for the same page again, as long as the deadline allows;
+ *   <li>{@code 429} waits for {@code Retry-After} (capped at {@link PodCounterSettings#maxRetryAfter()},
+ *       at least {@link #MIN_RETRY_AFTER}) and asks for the same page again, as long as the deadline allows;
  *   <li>any other failure, a page that takes longer than {@link PodCounterSettings#pageTimeout()},
  *       the page cap and the deadline end the list with a partial result that says how far it got.
  * </ul>
@@ -68,6 +68,12 @@ public final class Fabric8PodCounter implements PodCounter {
     static final String ACCEPT_LIST = "application/json";
 
     private static final int MAX_MESSAGE = 300;
+
+    /**
+     * The shortest wait after a 429, whatever {@code Retry-After} or {@code maxRetryAfter} say: {@code Retry-After: 0}
+     * or a date in the past would otherwise ask again at once, in a tight loop until the deadline.
+     */
+    static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final HttpClient http;
     private final String podsUrl;
@@ -154,8 +160,8 @@ public final class Fabric8PodCounter implements PodCounter {
                         restarts, settings.maxRestarts());
                 attempt = new Attempt();
             } else if (outcome instanceof Outcome.Throttled throttled) {
-                Duration wait = throttled.retryAfter().compareTo(settings.maxRetryAfter()) > 0
-                        ? settings.maxRetryAfter() : throttled.retryAfter();
+                Duration wait = atLeastMinimum(throttled.retryAfter().compareTo(settings.maxRetryAfter()) > 0
+                        ? settings.maxRetryAfter() : throttled.retryAfter());
                 if (nanoTime.getAsLong() + wait.toNanos() >= deadline) {
                     return partial(attempt, restarts, start, "page " + number + " throttled (429, Retry-After "
                             + throttled.retryAfter().toSeconds() + " s) beyond the deadline");
@@ -359,22 +365,26 @@ public final class Fabric8PodCounter implements PodCounter {
         return url.toString();
     }
 
+    /** The {@code Retry-After} of a 429, never shorter than {@link #MIN_RETRY_AFTER}. */
     static Duration retryAfter(String header) {
         if (header == null || header.isBlank()) {
-            return Duration.ofSeconds(1);
+            return MIN_RETRY_AFTER;
         }
         String value = header.trim();
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+            return atLeastMinimum(Duration.ofSeconds(Long.parseLong(value)));
         } catch (NumberFormatException e) {
             try {
-                Duration until = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
+                return atLeastMinimum(Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)));
             } catch (DateTimeParseException notADate) {
-                return Duration.ofSeconds(1);
+                return MIN_RETRY_AFTER;
             }
         }
+    }
+
+    private static Duration atLeastMinimum(Duration wait) {
+        return wait.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER : wait;
     }
 
     private static String describe(Throwable t) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.podtally.k8s.ClusterNames;
 import io.podtally.k8s.ClusterRegistryException;
 import io.podtally.k8s.InvalidClusterNameException;
+import io.podtally.k8s.RejectedCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads kubeconfig files the way {@code kubectl} merges {@code $KUBECONFIG}: the first file that
  * defines a context, cluster or user wins. Every context becomes one cluster configuration, named
- * after the context.
+ * after the context; a context whose name cannot be a cluster name is skipped with a warning and
+ * reported as rejected.
  */
 final class Kubeconfigs {
 
@@ -33,13 +35,22 @@ final class Kubeconfigs {
     }
 
     /**
-     * The client configuration of every context in {@code files}, by context name, in file order.
+     * The contexts of some kubeconfig files.
      *
-     * @throws ClusterRegistryException when a file is missing, unreadable or not a kubeconfig, or a
-     *     context name is not a valid cluster name
+     * @param configs the client configuration of every served context, by context name, in file order
+     * @param rejected the contexts skipped because of their names, in file order
      */
-    static Map<String, Config> load(List<Path> files) {
+    record Loaded(Map<String, Config> configs, List<RejectedCluster> rejected) {
+    }
+
+    /**
+     * The client configuration of every context in {@code files} and the contexts whose names are refused.
+     *
+     * @throws ClusterRegistryException when a file is missing, unreadable or not a kubeconfig
+     */
+    static Loaded load(List<Path> files) {
         List<io.fabric8.kubernetes.api.model.Config> parsed = new ArrayList<>();
+        Map<String, RejectedCluster> rejected = new LinkedHashMap<>();
         Map<String, Path> contextFiles = new LinkedHashMap<>();
         Set<String> clusterNames = new HashSet<>();
         Map<String, String> contextClusters = new HashMap<>();
@@ -58,7 +69,10 @@ final class Kubeconfigs {
             }
             for (NamedContext context : kubeconfig.getContexts() == null ? List.<NamedContext>of() : kubeconfig.getContexts()) {
                 String name = context.getName();
-                requireValidName(file, name);
+                if (!ClusterNames.isValid(name)) {
+                    reject(file, name, rejected);
+                    continue;
+                }
                 if (context.getContext() == null) {
                     log.warn("Kubeconfig file {}: context '{}' has no cluster or user; skipped", file, name);
                     continue;
@@ -83,7 +97,7 @@ final class Kubeconfigs {
             }
             configs.put(name, configFor(name, file, all));
         });
-        return configs;
+        return new Loaded(configs, List.copyOf(rejected.values()));
     }
 
     private static io.fabric8.kubernetes.api.model.Config parse(Path file) {
@@ -105,12 +119,19 @@ final class Kubeconfigs {
         }
     }
 
-    private static void requireValidName(Path file, String name) {
+    private static void reject(Path file, String name, Map<String, RejectedCluster> rejected) {
+        String rule = brokenRule(name);
+        log.warn("Kubeconfig file {}: context {} is skipped, it cannot be used as a cluster name: {}", file,
+                quote(name), rule);
+        rejected.putIfAbsent(String.valueOf(name), new RejectedCluster(shown(name), rule));
+    }
+
+    private static String brokenRule(String name) {
         try {
             ClusterNames.requireValid(name);
+            return "not a valid cluster name";
         } catch (InvalidClusterNameException e) {
-            throw new ClusterRegistryException("kubeconfig file " + file + ": context " + quote(name)
-                    + " cannot be used as a cluster name: " + e.getMessage());
+            return e.getMessage();
         }
     }
 
@@ -125,12 +146,17 @@ final class Kubeconfigs {
         return config;
     }
 
-    /** The name as it can be shown: at most 64 characters, control characters escaped. */
+    /** The name as it can be shown, in quotes: at most 64 characters, control characters escaped. */
     static String quote(String name) {
+        return name == null ? "(none)" : "'" + shown(name) + "'";
+    }
+
+    /** The name as it can be shown: at most 64 characters, control characters escaped. */
+    static String shown(String name) {
         if (name == null) {
             return "(none)";
         }
-        StringBuilder text = new StringBuilder("'");
+        StringBuilder text = new StringBuilder();
         name.codePoints().limit(64).forEach(c -> {
             if (Character.isISOControl(c)) {
                 text.append(String.format("\\u%04x", c));
@@ -141,7 +167,7 @@ final class Kubeconfigs {
         if (name.codePointCount(0, name.length()) > 64) {
             text.append("...");
         }
-        return text.append('\'').toString();
+        return text.toString();
     }
 
     private static String rootType(Throwable e) {

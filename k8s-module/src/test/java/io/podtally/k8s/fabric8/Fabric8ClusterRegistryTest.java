@@ -3,8 +3,14 @@ package io.podtally.k8s.fabric8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.kubernetes.client.Config;
 import io.podtally.k8s.ClusterRegistryException;
+import io.podtally.k8s.KubernetesCluster;
+import io.podtally.k8s.RejectedCluster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("Cluster registry configuration")
 class Fabric8ClusterRegistryTest {
@@ -26,9 +35,11 @@ class Fabric8ClusterRegistryTest {
     Path dir;
 
     @Test
-    @DisplayName("refuses a kubeconfig context whose name is not a valid cluster name, naming the file and the problem")
-    void refusesInvalidContextName() throws IOException {
-        Path file = write("bad", """
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    @DisplayName("an odd context name does not abort start-up: skipped with a WARN naming it and its rule, the others served")
+    void oddContextNameIsSkippedAndTheOthersServed() throws IOException {
+        String long200 = "c".repeat(200);
+        Path file = write("odd", """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -43,16 +54,40 @@ class Fabric8ClusterRegistryTest {
                 contexts:
                 - name: good-one
                   context: {cluster: c, user: u}
+                - name: "my cluster"
+                  context: {cluster: c, user: u}
                 - name: "prod {eu} 1"
                   context: {cluster: c, user: u}
-                """.formatted(TOKEN, KEY_DATA));
+                - name: %s
+                  context: {cluster: c, user: u}
+                """.formatted(TOKEN, KEY_DATA, long200));
+        Logger logger = (Logger) LoggerFactory.getLogger(Kubeconfigs.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
 
-        assertThatThrownBy(() -> Fabric8ClusterRegistry.create(settings(file)))
-                .isInstanceOf(ClusterRegistryException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("context 'prod {eu} 1'")
-                .hasMessageContaining("may contain only letters, digits")
-                .satisfies(e -> assertNoCredentials(e.getMessage()));
+        try (Fabric8ClusterRegistry registry = Fabric8ClusterRegistry.create(settings(file))) {
+            assertThat(registry.clusters()).extracting(KubernetesCluster::name).containsExactly("good-one");
+            assertThat(registry.find("good-one")).isPresent();
+            assertThat(registry.rejected()).extracting(RejectedCluster::name)
+                    .containsExactly("my cluster", "prod {eu} 1", "c".repeat(64) + "...");
+            assertThat(registry.rejected()).extracting(RejectedCluster::reason).satisfiesExactly(
+                    reason -> assertThat(reason).contains("may contain only letters, digits"),
+                    reason -> assertThat(reason).contains("may contain only letters, digits"),
+                    reason -> assertThat(reason).contains("longer than 128 characters"));
+        } finally {
+            logger.detachAppender(logged);
+        }
+        List<String> warnings = logged.list.stream()
+                .filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains(file.toString())
+                .contains("context 'my cluster'").contains("skipped").contains("may contain only letters, digits"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("context 'prod {eu} 1'").contains("skipped"));
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("context '" + "c".repeat(64) + "...'")
+                .contains("longer than 128 characters"));
+        warnings.forEach(Fabric8ClusterRegistryTest::assertNoCredentials);
     }
 
     @Test

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 class PodRetryAfterTest {
 
     @Test
-    @DisplayName("reads seconds, an HTTP date, and falls back to one second")
+    @DisplayName("reads seconds and an HTTP date, never less than one second, and falls back to one second")
     void parses() {
         assertThat(Fabric8PodCounter.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(Fabric8PodCounter.retryAfter(" 0 ")).isEqualTo(Duration.ZERO);
+        assertThat(Fabric8PodCounter.retryAfter(" 0 ")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(Fabric8PodCounter.retryAfter("-5")).isEqualTo(Duration.ofSeconds(1));
         String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10));
         assertThat(Fabric8PodCounter.retryAfter(inTenSeconds)).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
-        assertThat(Fabric8PodCounter.retryAfter("Mon, 01 Jan 2001 00:00:00 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(Fabric8PodCounter.retryAfter("Mon, 01 Jan 2001 00:00:00 GMT")).isEqualTo(Duration.ofSeconds(1));
         assertThat(Fabric8PodCounter.retryAfter(null)).isEqualTo(Duration.ofSeconds(1));
         assertThat(Fabric8PodCounter.retryAfter("soon")).isEqualTo(Duration.ofSeconds(1));
     }
