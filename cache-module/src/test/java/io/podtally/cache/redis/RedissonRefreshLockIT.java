@@ -79,6 +79,7 @@ class RedissonRefreshLockIT {
         try (RefreshingPodCountCache cache = new RefreshingPodCountCache(
                 new CountingSource(COUNTS),
                 new RedisPodCountStore(template, settings),
+                new RedisRecentClusters(template, settings.retention(), Clock.systemUTC()),
                 new RedissonRefreshLock(lapsingBeforeUnlock(redisson)),
                 new RedisPodCountEvents(template),
                 settings,
