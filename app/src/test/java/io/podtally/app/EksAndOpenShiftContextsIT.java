@@ -4,23 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -34,40 +29,14 @@ class EksAndOpenShiftContextsIT {
     private static final String OPENSHIFT = "ns/api-host:6443/user";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static final Map<String, SimulatedCluster> SIMS = new LinkedHashMap<>();
-    private static RedisServer redis;
-    private static Replica replica;
-
-    @BeforeAll
-    static void start() throws IOException {
-        SIMS.put(EKS, SimulatedCluster.builder().nodes(5).activePods(60).seed(21)
-                .pageLatency(Duration.ofMillis(200)).start());
-        SIMS.put(OPENSHIFT, SimulatedCluster.builder().nodes(3).activePods(30).seed(22)
-                .pageLatency(Duration.ofMillis(200)).start());
-        redis = RedisServer.start();
-        Path kubeconfig = Files.createTempFile("podtally-eks", ".yaml");
-        Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(SIMS));
-        replica = Replica.start(Map.of(
-                "podtally.clusters.kubeconfig", kubeconfig.toString(),
-                "podtally.demo.enabled", "false",
-                "podtally.store", "redis",
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", Integer.toString(redis.port()),
-                "podtally.admin.token", TOKEN,
-                "podtally.podcounts.page-size", "20"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (replica != null) {
-            replica.close();
-        }
-        SIMS.values().forEach(SimulatedCluster::close);
-        SIMS.clear();
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final PodtallyDeployment deployment = PodtallyDeployment.onRedis()
+            .cluster(EKS, SimulatedCluster.builder().nodes(5).activePods(60).seed(21)
+                    .pageLatency(Duration.ofMillis(200)))
+            .cluster(OPENSHIFT, SimulatedCluster.builder().nodes(3).activePods(30).seed(22)
+                    .pageLatency(Duration.ofMillis(200)))
+            .property("podtally.admin.token", TOKEN)
+            .property("podtally.podcounts.page-size", "20");
 
     private static String query(String cluster) {
         return "?cluster_name=" + URLEncoder.encode(cluster, StandardCharsets.UTF_8);
@@ -75,12 +44,12 @@ class EksAndOpenShiftContextsIT {
 
     private static JsonNode awaitPodCounts(String cluster, String state) {
         return await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> replica.api().json("/api/v1/pod-counts" + query(cluster)),
+                .until(() -> deployment.api().json("/api/v1/pod-counts" + query(cluster)),
                         body -> state.equals(body.at("/data/state").asString()));
     }
 
     private static void awaitNoRefresh() {
-        MeterRegistry meters = replica.context().getBean(MeterRegistry.class);
+        MeterRegistry meters = deployment.replica().bean(MeterRegistry.class);
         await().atMost(WAIT).until(() -> meters.get("podtally.podcounts.refresh.active").gauge().value() == 0);
     }
 
@@ -95,8 +64,8 @@ class EksAndOpenShiftContextsIT {
     @DisplayName("admin endpoints reach a context whose name has '/' through cluster_name: node list, pod counts, "
             + "invalidate, refresh")
     void adminEndpointsReachContextsWithSlashesByQuery(String cluster) {
-        ApiClient api = replica.api();
-        SimulatedCluster sim = SIMS.get(cluster);
+        ApiClient api = deployment.api();
+        SimulatedCluster sim = deployment.cluster(cluster);
         String auth = "Bearer " + TOKEN;
 
         await().atMost(WAIT).until(() -> api.get("/api/v1/nodes" + query(cluster)).statusCode() == 200);
@@ -115,7 +84,7 @@ class EksAndOpenShiftContextsIT {
         JsonNode invalidatedBody = ApiClient.parse(invalidated.body());
         assertThat(invalidatedBody.get("cluster").asString()).isEqualTo(cluster);
         assertThat(invalidatedBody.get("action").asString()).isEqualTo("invalidate");
-        assertThat(redis.cli("EXISTS", "podtally:{" + cluster + "}:podcounts")).isEqualTo("0");
+        assertThat(deployment.redis().cli("EXISTS", "podtally:{" + cluster + "}:podcounts")).isEqualTo("0");
         assertThat(api.json("/api/v1/nodes" + query(cluster)).at("/pod_counts/state").asString()).isEqualTo("loading");
         long generation = awaitPodCounts(cluster, "fresh").at("/data/generation").asLong();
         awaitNoRefresh();
@@ -136,7 +105,7 @@ class EksAndOpenShiftContextsIT {
     @DisplayName("the query form answers like the path form: 400 without cluster_name, 404 for an unknown one, "
             + "401 without the token")
     void queryFormErrors() {
-        ApiClient api = replica.api();
+        ApiClient api = deployment.api();
         String auth = "Bearer " + TOKEN;
 
         HttpResponse<String> missing = api.post("/api/v1/admin/pod-counts/refresh", "Authorization", auth);

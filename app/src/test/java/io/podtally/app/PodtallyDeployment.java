@@ -151,10 +151,15 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
             for (String name : clusters.keySet()) {
                 if (!unavailable.contains(name)) {
                     await().atMost(SYNC_LIMIT).until(() -> "synced".equals(replica.api().json("/actuator/health")
-                            .at("/components/clusters/details/clusters/" + name + "/informer").asString()));
+                            .at("/components/clusters/details/clusters/" + pointerToken(name) + "/informer").asString()));
                 }
             }
         }
+    }
+
+    /** {@code name} as one JSON Pointer reference token (RFC 6901): context names may hold {@code /}. */
+    private static String pointerToken(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     /** The redis-server the replicas share. */
