@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import io.podtally.bench.inprocess.ClientCostMain;
 import io.podtally.bench.load.LatencySummary;
 
 /**
@@ -160,7 +161,7 @@ final class PerformanceReport {
             }
             line("| start-up of a deployment: one pod LIST sequence per cluster | " + measured + "| " + yes(met) + " |");
         }
-        results.clientCost.stream().filter(c -> c.approach().startsWith("podtally")).max(Comparator.comparingLong(Results.ClientCost::pods))
+        results.clientCost.stream().filter(c -> c.approach().equals(ClientCostMain.Approach.COUNTER.label())).max(Comparator.comparingLong(Results.ClientCost::pods))
                 .ifPresent(c -> line(String.format(Locale.ROOT,
                         "| refresh ≤ 5 µs client CPU per counted pod | %.2f µs per pod (%s, %,d pods) | %s |",
                         c.cpuMicrosPerPod(), c.cluster(), c.pods(), yes(c.cpuMicrosPerPod() <= 5))));
@@ -287,9 +288,10 @@ final class PerformanceReport {
         line("");
         line("One complete pod count against the simulated cluster without page latency (API-server time is not the"
                 + " client's), in a JVM that runs nothing but the client, after warm-up counts so that the JIT has"
-                + " compiled the path. CPU and allocation: ThreadMXBean thread CPU time and allocated bytes of all Java"
-                + " threads of that JVM (calling thread and HTTP client threads); “process” adds the JIT compiler"
-                + " and GC threads.");
+                + " compiled the path; the approaches run in turn, medians of the measured rounds. The floors move the"
+                + " same pages through the same HTTP client and drop their bytes. CPU and allocation: ThreadMXBean"
+                + " thread CPU time and allocated bytes of all Java threads of that JVM (calling thread and HTTP client"
+                + " threads); “process” adds the JIT compiler and GC threads.");
         line("");
         line("| cluster | approach | pods | pages | wall ms | thread CPU ms | µs CPU per pod | process CPU µs per pod"
                 + " | bytes allocated per pod | GC ms |");
