@@ -37,6 +37,12 @@ class ArchitectureTest {
             .because("controllers depend on the ports io.podtally.k8s and io.podtally.cache, not on adapters");
 
     @ArchTest
+    static final ArchRule onlyDemoUsesSimulatedClusters = noClasses()
+            .that().resideOutsideOfPackage("io.podtally.app.demo..")
+            .should().dependOnClassesThat().resideInAPackage("io.podtally.k8s.sim..")
+            .because("simulated clusters serve demo mode only; k8s-sim is not the Kubernetes adapter");
+
+    @ArchTest
     static final ArchRule configDoesNotUseWeb = noClasses()
             .that().resideInAPackage("io.podtally.app.config..")
             .should().dependOnClassesThat().resideInAPackage("io.podtally.app.web..")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podtally.cache.redis.RedisServer;
+import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -88,8 +89,8 @@ class MultiReplicaIT {
             assertThat(answer.body().get("data").valueStream()).allSatisfy(n -> assertThat(n.get("pod_count").isNull()).isTrue());
         }
         awaitAllAgreeOnTruth();
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
-        assertThat(sim.requestCounts().podListPages()).isGreaterThan(3);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isGreaterThan(3);
     }
 
     @Test
@@ -107,7 +108,7 @@ class MultiReplicaIT {
             assertThat(answer.body().at("/pod_counts/state").asString()).isEqualTo("loading");
         }
         awaitAllAgreeOnTruth();
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
     }
 
     @Test
@@ -129,7 +130,7 @@ class MultiReplicaIT {
                 assertThat(body.at("/pod_counts/fetched_at").asString()).isNotEqualTo(fetchedAt);
             });
         }
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
     }
 
     @Test

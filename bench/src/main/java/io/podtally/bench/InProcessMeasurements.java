@@ -43,26 +43,26 @@ final class InProcessMeasurements {
 
     private static void clientCost(Settings settings, SimulatedClusters.Sim sim, Path kubeconfig, Path workDir,
             Results results) throws IOException, InterruptedException {
-        int warmups = settings.isQuick() ? 1 : sim.activePods() > 10_000 ? 1 : 10;
+        int warmUps = settings.isQuick() ? 1 : sim.activePods() > 10_000 ? 2 : 10;
+        int rounds = settings.isQuick() ? 1 : 3;
         Properties p = ChildJvm.run(ClientCostMain.class, List.of("-Xmx1g"),
-                List.of(kubeconfig.toString(), sim.name(), Integer.toString(warmups)), workDir,
-                "client-cost-" + sim.name(), Duration.ofMinutes(8));
-        for (String approach : List.of(ClientCostMain.COUNTER, ClientCostMain.FULL_PODS)) {
-            long counted = Long.parseLong(p.getProperty(approach + ".counted"));
-            if (counted != sim.activePods()) {
+                List.of(kubeconfig.toString(), sim.name(), Integer.toString(warmUps), Integer.toString(rounds)),
+                workDir, "client-cost-" + sim.name(), Duration.ofMinutes(20));
+        for (ClientCostMain.Approach approach : ClientCostMain.Approach.values()) {
+            String key = approach.key();
+            long counted = Long.parseLong(p.getProperty(key + ".counted"));
+            if (approach.counts() && counted != sim.activePods()) {
                 results.notes.add(String.format("client cost, %s, %s: counted %d scheduled active pods, the cluster has %d",
-                        sim.name(), approach, counted, sim.activePods()));
+                        sim.name(), key, counted, sim.activePods()));
             }
-            String label = approach.equals(ClientCostMain.COUNTER) ? "podtally counter (Fabric8PodCounter)"
-                    : "full Pod objects (fabric8 PodList)";
-            long processCpu = Long.parseLong(p.getProperty(approach + ".processCpuNanos"));
-            long pods = Long.parseLong(p.getProperty(approach + ".pods"));
-            results.clientCost.add(new Results.ClientCost(sim.name(), label, pods,
-                    Integer.parseInt(p.getProperty(approach + ".pages")),
-                    Duration.ofNanos(Long.parseLong(p.getProperty(approach + ".threadCpuNanos"))),
-                    Long.parseLong(p.getProperty(approach + ".allocatedBytes")),
-                    Long.parseLong(p.getProperty(approach + ".wallNanos")) / 1_000_000, Duration.ofNanos(processCpu),
-                    Long.parseLong(p.getProperty(approach + ".gcMillis"))));
+            long processCpu = Long.parseLong(p.getProperty(key + ".processCpuNanos"));
+            long pods = Long.parseLong(p.getProperty(key + ".pods"));
+            results.clientCost.add(new Results.ClientCost(sim.name(), approach.label(), pods,
+                    Integer.parseInt(p.getProperty(key + ".pages")),
+                    Duration.ofNanos(Long.parseLong(p.getProperty(key + ".threadCpuNanos"))),
+                    Long.parseLong(p.getProperty(key + ".allocatedBytes")),
+                    Long.parseLong(p.getProperty(key + ".wallNanos")) / 1_000_000, Duration.ofNanos(processCpu),
+                    Long.parseLong(p.getProperty(key + ".gcMillis"))));
         }
     }
 
@@ -88,14 +88,16 @@ final class InProcessMeasurements {
         Properties p = ChildJvm.run(RefreshHeapMain.class, List.of("-Xmx1g"),
                 List.of(kubeconfig.toString(), sim.name(), Integer.toString(seconds)), workDir,
                 "refresh-heap-" + sim.name(), Duration.ofMinutes(5));
-        for (String approach : List.of(ClientCostMain.COUNTER, ClientCostMain.FULL_PODS)) {
-            String label = approach.equals(ClientCostMain.COUNTER) ? "podtally counter" : "full Pod objects, pages of 1000";
+        for (ClientCostMain.Approach approach : List.of(ClientCostMain.Approach.COUNTER,
+                ClientCostMain.Approach.FULL_PODS)) {
+            String key = approach.key();
+            String label = approach == ClientCostMain.Approach.COUNTER ? "podtally counter" : "full Pod objects, pages of 1000";
             String method = String.format("used heap after a forced full GC while counts run, minus idle; %s samples over %s counts",
-                    p.getProperty(approach + ".samples"), p.getProperty(approach + ".counts"));
+                    p.getProperty(key + ".samples"), p.getProperty(key + ".counts"));
             results.heap.add(new Results.HeapHeld(sim.name(), "a refresh in progress, " + label + ": peak",
-                    Long.parseLong(p.getProperty(approach + ".peakBytes")), method));
+                    Long.parseLong(p.getProperty(key + ".peakBytes")), method));
             results.heap.add(new Results.HeapHeld(sim.name(), "a refresh in progress, " + label + ": median",
-                    Long.parseLong(p.getProperty(approach + ".medianBytes")), method));
+                    Long.parseLong(p.getProperty(key + ".medianBytes")), method));
         }
         log.info("refresh heap of {} measured", sim.name());
     }

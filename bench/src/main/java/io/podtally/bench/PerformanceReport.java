@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
+import io.podtally.bench.inprocess.ClientCostMain;
 import io.podtally.bench.load.LatencySummary;
 
 /**
@@ -65,28 +66,29 @@ final class PerformanceReport {
         line("");
         line("## Run");
         line("");
-        line("| | |");
-        line("|---|---|");
-        row("mode", settings.isQuick() ? "**quick** (smoke run: short runs, 50 ms pages; not the reference figures)" : "full");
-        row("command", "`" + command + "`");
-        row("date", machine.date());
-        row("machine", machine.cores() + " cores, " + machine.memoryGiB() + " GiB memory, " + machine.os());
-        row("JDK", machine.jdk());
-        row("clusters", environment.clusters().stream()
-                .map(c -> String.format(Locale.ROOT, "`%s` %,d nodes / %,d active pods", c.name(), c.nodes(), c.activePods()))
-                .reduce((a, b) -> a + "; " + b).orElse(""));
-        row("API-server latency", settings.pageLatency().toMillis() + " ms per pod page of 1000 (simulated cluster)");
-        row("freshness", "serving phase: fresh-for " + seconds(environment.freshFor()) + ", stale-for "
-                + seconds(environment.staleFor()) + " (production); API-load phase: fresh-for "
-                + seconds(apiLoad.freshFor()) + ", stale-for " + seconds(apiLoad.staleFor()) + " (shortened ×"
-                + Settings.FRESH_FOR.toSeconds() / Math.max(1, apiLoad.freshFor().toSeconds()) + ")");
-        row("deployments", "serving phase: " + deploys(settings.serving()) + "; API-load phase: "
-                + deploys(settings.apiLoad()) + "; every replica a JVM of its own (-Xmx" + settings.replicaHeap()
-                + "), all on 127.0.0.1 with one shared redis-server");
-        row("load", "HTTP/1.1, `Accept-Encoding: gzip` like a browser; fixed rate = open loop, latency from the time a"
-                + " request was due; saturation = " + settings.saturationClients() + " closed-loop clients for "
-                + settings.saturation().toSeconds() + " s");
-        line("");
+        table(new MarkdownTable("", "")
+                .row("mode", settings.isQuick()
+                        ? "**quick** (smoke run: short runs, 50 ms pages; not the reference figures)" : "full")
+                .row("command", "`" + command + "`")
+                .row("date", machine.date())
+                .row("machine", machine.cores() + " cores, " + machine.memoryGiB() + " GiB memory, " + machine.os())
+                .row("JDK", machine.jdk())
+                .row("clusters", String.join("; ", environment.clusters().stream()
+                        .map(c -> String.format(Locale.ROOT, "`%s` %,d nodes / %,d active pods", c.name(), c.nodes(),
+                                c.activePods()))
+                        .toList()))
+                .row("API-server latency", settings.pageLatency().toMillis()
+                        + " ms per pod page of 1000 (simulated cluster)")
+                .row("freshness", "serving phase: fresh-for " + seconds(environment.freshFor()) + ", stale-for "
+                        + seconds(environment.staleFor()) + " (production); API-load phase: fresh-for "
+                        + seconds(apiLoad.freshFor()) + ", stale-for " + seconds(apiLoad.staleFor()) + " (shortened ×"
+                        + Settings.FRESH_FOR.toSeconds() / Math.max(1, apiLoad.freshFor().toSeconds()) + ")")
+                .row("deployments", "serving phase: " + deploys(settings.serving()) + "; API-load phase: "
+                        + deploys(settings.apiLoad()) + "; every replica a JVM of its own (-Xmx"
+                        + settings.replicaHeap() + "), all on 127.0.0.1 with one shared redis-server")
+                .row("load", "HTTP/1.1, `Accept-Encoding: gzip` like a browser; fixed rate = open loop, latency from"
+                        + " the time a request was due; saturation = " + settings.saturationClients()
+                        + " closed-loop clients for " + settings.saturation().toSeconds() + " s"));
         goals();
         cold();
         warm();
@@ -109,8 +111,7 @@ final class PerformanceReport {
         }
         line("## Goals");
         line("");
-        line("| goal | measured | met |");
-        line("|---|---|---|");
+        MarkdownTable goals = new MarkdownTable("goal", "measured", "met");
         String incident = environment.incident().name();
         String large = environment.large().orElseThrow().name();
         Optional<Results.Cold> seed = cold(Design.SEED_ORIGINAL, incident);
@@ -122,61 +123,67 @@ final class PerformanceReport {
             double ratio = seedP50 / Math.max(ownP50, 0.001);
             boolean loading = podtally.get().states().stream().allMatch("loading"::equals)
                     && podtally.get().zeroCounts().stream().allMatch(z -> z == 0);
-            line(String.format(Locale.ROOT, "| cold first response, %s: ≥ 50× faster than design 1, counts `loading` not 0"
-                    + " | design 1 p50 %s ms; podtally p50 %s ms, p99 %s ms → **%.0f×**; states %s, zero counts %s | %s |",
-                    incident, fmt(seedP50), fmt(ownP50), fmt(ownP99), ratio, podtally.get().states(),
-                    podtally.get().zeroCounts(), yes(ratio >= 50 && loading)));
+            goals.row("cold first response, " + incident + ": ≥ 50× faster than design 1, counts `loading` not 0",
+                    String.format(Locale.ROOT, "design 1 p50 %s ms; podtally p50 %s ms, p99 %s ms → **%.0f×**; states %s,"
+                            + " zero counts %s", fmt(seedP50), fmt(ownP50), fmt(ownP99), ratio, podtally.get().states(),
+                            podtally.get().zeroCounts()),
+                    yes(ratio >= 50 && loading));
         }
-        warmGoal(incident + " all nodes", Settings.PAGE_RATE, 10);
-        warmGoal(large + " page=1&page_size=100", Settings.PAGE_RATE, 10);
-        warmGoal(large + " all nodes", Settings.FULL_LIST_RATE, 150);
+        warmGoal(goals, incident + " all nodes", Settings.PAGE_RATE, 10);
+        warmGoal(goals, large + " page=1&page_size=100", Settings.PAGE_RATE, 10);
+        warmGoal(goals, large + " all nodes", Settings.FULL_LIST_RATE, 150);
         List<Results.ListSequences> api = results.listSequences.stream()
                 .filter(l -> l.phase() == Environment.Phase.API_LOAD).toList();
         if (!api.isEmpty()) {
-            StringBuilder measured = new StringBuilder();
+            List<String> measured = new ArrayList<>();
             boolean met = true;
             for (Results.ListSequences l : api) {
                 long windows = freshnessWindows(l.window(), l.freshFor());
-                measured.append(String.format(Locale.ROOT, "%s ×%d: %d in %d s (%d fresh-for windows); ",
+                measured.add(String.format(Locale.ROOT, "%s ×%d: %d in %d s (%d fresh-for windows)",
                         l.design().label(), l.replicas(), l.sequences(), l.window().toSeconds(), windows));
                 if (l.design() == Design.PODTALLY) {
                     met &= l.sequences() <= windows;
                 }
             }
-            line("| one pod LIST sequence per cluster per freshness window, any number of replicas (incident, steady "
-                    + "load) | " + measured + "| " + yes(met) + " |");
+            goals.row("one pod LIST sequence per cluster per freshness window, any number of replicas (incident,"
+                    + " steady load)", String.join("; ", measured), yes(met));
         }
         List<Results.ListSequences> startup = results.listSequences.stream()
                 .filter(l -> l.phase() == Environment.Phase.SERVING && l.during().startsWith("start-up")).toList();
         if (!startup.isEmpty()) {
-            StringBuilder measured = new StringBuilder();
+            List<String> measured = new ArrayList<>();
             boolean met = true;
             for (Results.ListSequences l : startup) {
-                measured.append(String.format(Locale.ROOT, "%s ×%d %s: %d; ", l.design().label(), l.replicas(),
+                measured.add(String.format(Locale.ROOT, "%s ×%d %s: %d", l.design().label(), l.replicas(),
                         l.cluster(), l.sequences()));
                 if (l.design() == Design.PODTALLY) {
                     met &= l.sequences() == 1;
                 }
             }
-            line("| start-up of a deployment: one pod LIST sequence per cluster | " + measured + "| " + yes(met) + " |");
+            goals.row("start-up of a deployment: one pod LIST sequence per cluster", String.join("; ", measured),
+                    yes(met));
         }
-        results.clientCost.stream().filter(c -> c.approach().startsWith("podtally")).max(Comparator.comparingLong(Results.ClientCost::pods))
-                .ifPresent(c -> line(String.format(Locale.ROOT,
-                        "| refresh ≤ 5 µs client CPU per counted pod | %.2f µs per pod (%s, %,d pods) | %s |",
-                        c.cpuMicrosPerPod(), c.cluster(), c.pods(), yes(c.cpuMicrosPerPod() <= 5))));
-        line("");
+        results.clientCost.stream().filter(c -> c.approach().equals(ClientCostMain.Approach.COUNTER.label())).max(Comparator.comparingLong(Results.ClientCost::pods))
+                .ifPresent(c -> goals.row("refresh ≤ 5 µs client CPU per counted pod",
+                        String.format(Locale.ROOT, "%.2f µs per pod (%s, %,d pods)", c.cpuMicrosPerPod(), c.cluster(),
+                                c.pods()),
+                        yes(c.cpuMicrosPerPod() <= 5)));
+        table(goals);
     }
 
-    private void warmGoal(String scenario, double rate, double p99LimitMillis) {
+    private void warmGoal(MarkdownTable goals, String scenario, double rate, double p99LimitMillis) {
         results.load.stream()
                 .filter(l -> l.phase() == Environment.Phase.SERVING && l.design() == Design.PODTALLY && l.replicas() == 3 && l.kind().equals("fixed")
                         && l.scenario().equals(scenario))
                 .findFirst()
-                .ifPresent(l -> line(String.format(Locale.ROOT, "| warm p99 ≤ %s ms, %s at %.0f req/s over 3 replicas | p99 %s ms"
-                        + " (p50 %s, max %s; %d timeouts, %d non-200) | %s |", fmt(p99LimitMillis), scenario, rate,
-                        ms(l.summary().p99Micros()), ms(l.summary().p50Micros()), ms(l.summary().maxMicros()),
-                        l.summary().timeouts(), l.summary().completed() - l.summary().ok(),
-                        yes(l.summary().p99Micros() / 1000.0 <= p99LimitMillis && l.summary().ok() == l.summary().requests()))));
+                .ifPresent(l -> goals.row(
+                        String.format(Locale.ROOT, "warm p99 ≤ %s ms, %s at %.0f req/s over 3 replicas",
+                                fmt(p99LimitMillis), scenario, rate),
+                        String.format(Locale.ROOT, "p99 %s ms (p50 %s, max %s; %d timeouts, %d non-200)",
+                                ms(l.summary().p99Micros()), ms(l.summary().p50Micros()), ms(l.summary().maxMicros()),
+                                l.summary().timeouts(), l.summary().completed() - l.summary().ok()),
+                        yes(l.summary().p99Micros() / 1000.0 <= p99LimitMillis
+                                && l.summary().ok() == l.summary().requests())));
     }
 
     private static long freshnessWindows(Duration window, Duration freshFor) {
@@ -192,15 +199,14 @@ final class PerformanceReport {
         line("Counts invalidated on every replica, then one `GET /api/v1/nodes?cluster_name=C` (all nodes, no gzip),"
                 + " repeated; time to the last byte.");
         line("");
-        line("| design | replicas | cluster | n | p50 ms | p99 ms | pod_counts.state | nodes with pod_count null / 0 |");
-        line("|---|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("design", "replicas", "cluster", "n", "p50 ms", "p99 ms",
+                "pod_counts.state", "nodes with pod_count null / 0");
         for (Results.Cold c : results.cold) {
-            line(String.format(Locale.ROOT, "| %s | %d | %s | %d | %s | %s | %s | %s / %s |", c.design().label(),
-                    c.replicas(), c.cluster(), c.samples().size(), fmt(percentileMillis(c.samples(), 50)),
-                    fmt(percentileMillis(c.samples(), 99)), distinct(c.states()), distinct(c.nullCounts()),
-                    distinct(c.zeroCounts())));
+            table.row(c.design().label(), c.replicas(), c.cluster(), c.samples().size(),
+                    fmt(percentileMillis(c.samples(), 50)), fmt(percentileMillis(c.samples(), 99)),
+                    distinct(c.states()), distinct(c.nullCounts()) + " / " + distinct(c.zeroCounts()));
         }
-        line("");
+        table(table);
         line("With a handful of samples p99 is the slowest sample.");
         line("");
     }
@@ -211,15 +217,15 @@ final class PerformanceReport {
         }
         line("## Warm, at a fixed rate");
         line("");
-        line("| design | replicas | request | req/s | requests | p50 ms | p99 ms | max ms | timeouts | non-200 |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("design", "replicas", "request", "req/s", "requests", "p50 ms",
+                "p99 ms", "max ms", "timeouts", "non-200");
         for (Results.Load l : loads(l -> l.kind().equals("fixed") && l.phase() == Environment.Phase.SERVING)) {
             LatencySummary s = l.summary();
-            line(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %d | %s | %s | %s | %d | %d |", l.design().label(),
-                    l.replicas(), l.scenario(), l.rate(), s.requests(), ms(s.p50Micros()), ms(s.p99Micros()),
-                    ms(s.maxMicros()), s.timeouts(), s.completed() - s.ok() + s.errors()));
+            table.row(l.design().label(), l.replicas(), l.scenario(), decimals(l.rate(), 0), s.requests(),
+                    ms(s.p50Micros()), ms(s.p99Micros()), ms(s.maxMicros()), s.timeouts(),
+                    s.completed() - s.ok() + s.errors());
         }
-        line("");
+        table(table);
         line("Client timeout: 10 s for designs 2 and 3, 30 s for design 1 (timeouts are counted at the timeout).");
         line("");
     }
@@ -230,15 +236,15 @@ final class PerformanceReport {
         }
         line("## Saturation throughput on this machine");
         line("");
-        line("| design | replicas | request | clients | req/s | p50 ms | p99 ms | non-200 |");
-        line("|---|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("design", "replicas", "request", "clients", "req/s", "p50 ms",
+                "p99 ms", "non-200");
         for (Results.Load l : loads(l -> l.kind().equals("saturation"))) {
             LatencySummary s = l.summary();
-            line(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.1f | %s | %s | %d |", l.design().label(),
-                    l.replicas(), l.scenario(), l.rate(), s.throughput(), ms(s.p50Micros()), ms(s.p99Micros()),
-                    s.completed() - s.ok() + s.errors() + s.timeouts()));
+            table.row(l.design().label(), l.replicas(), l.scenario(), decimals(l.rate(), 0),
+                    decimals(s.throughput(), 1), ms(s.p50Micros()), ms(s.p99Micros()),
+                    s.completed() - s.ok() + s.errors() + s.timeouts());
         }
-        line("");
+        table(table);
     }
 
     private void listSequences() {
@@ -254,28 +260,25 @@ final class PerformanceReport {
                 + " freshness, shorter than one fresh-for): the start-up counts and the warm runs. Design 1 lists on"
                 + " every request, so its figures follow the request rate.");
         line("");
-        line("| phase | design | replicas | cluster | during | window s | requests | sequences | pages | per 10 min as run"
-                + " | per 10 min at 5 min fresh-for |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        MarkdownTable sequences = new MarkdownTable("phase", "design", "replicas", "cluster", "during", "window s",
+                "requests", "sequences", "pages", "per 10 min as run", "per 10 min at 5 min fresh-for");
         for (Results.ListSequences l : results.listSequences) {
             boolean scaled = l.phase() == Environment.Phase.API_LOAD && l.design() != Design.SEED_ORIGINAL;
-            line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %d | %d | %d | %d | %.1f | %s |", l.phase(),
-                    l.design().label(), l.replicas(), l.cluster(), l.during(), l.window().toSeconds(), l.requests(),
-                    l.sequences(), l.pages(), l.per10MinutesRaw(),
-                    scaled ? String.format(Locale.ROOT, "%.1f", l.per10MinutesScaled()) : "–"));
+            sequences.row(l.phase(), l.design().label(), l.replicas(), l.cluster(), l.during(),
+                    l.window().toSeconds(), l.requests(), l.sequences(), l.pages(), decimals(l.per10MinutesRaw(), 1),
+                    scaled ? decimals(l.per10MinutesScaled(), 1) : "–");
         }
-        line("");
+        table(sequences);
         if (!results.replicaCpu.isEmpty()) {
             line("CPU used by all replicas of a deployment while it was measured (serving: the saturation and"
                     + " fixed-rate runs; API load: the steady window):");
             line("");
-            line("| phase | design | replicas | window s | replica CPU s |");
-            line("|---|---|---|---|---|");
+            MarkdownTable cpu = new MarkdownTable("phase", "design", "replicas", "window s", "replica CPU s");
             for (Results.ReplicaCpu c : results.replicaCpu) {
-                line(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f |", c.phase(), c.design().label(),
-                        c.replicas(), c.window().toSeconds(), c.cpu().toMillis() / 1000.0));
+                cpu.row(c.phase(), c.design().label(), c.replicas(), c.window().toSeconds(),
+                        decimals(c.cpu().toMillis() / 1000.0, 1));
             }
-            line("");
+            table(cpu);
         }
     }
 
@@ -287,19 +290,19 @@ final class PerformanceReport {
         line("");
         line("One complete pod count against the simulated cluster without page latency (API-server time is not the"
                 + " client's), in a JVM that runs nothing but the client, after warm-up counts so that the JIT has"
-                + " compiled the path. CPU and allocation: ThreadMXBean thread CPU time and allocated bytes of all Java"
-                + " threads of that JVM (calling thread and HTTP client threads); “process” adds the JIT compiler"
-                + " and GC threads.");
+                + " compiled the path; the approaches run in turn, medians of the measured rounds. The floors move the"
+                + " same pages through the same HTTP client and drop their bytes. CPU and allocation: ThreadMXBean"
+                + " thread CPU time and allocated bytes of all Java threads of that JVM (calling thread and HTTP client"
+                + " threads); “process” adds the JIT compiler and GC threads.");
         line("");
-        line("| cluster | approach | pods | pages | wall ms | thread CPU ms | µs CPU per pod | process CPU µs per pod"
-                + " | bytes allocated per pod | GC ms |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("cluster", "approach", "pods", "pages", "wall ms", "thread CPU ms",
+                "µs CPU per pod", "process CPU µs per pod", "bytes allocated per pod", "GC ms");
         for (Results.ClientCost c : results.clientCost) {
-            line(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %d | %d | %.2f | %.2f | %,.0f | %d |", c.cluster(),
-                    c.approach(), c.pods(), c.pages(), c.wallMillis(), c.cpu().toMillis(), c.cpuMicrosPerPod(),
-                    c.processCpuMicrosPerPod(), c.bytesPerPod(), c.gcMillis()));
+            table.row(c.cluster(), c.approach(), grouped(c.pods()), c.pages(), c.wallMillis(), c.cpu().toMillis(),
+                    decimals(c.cpuMicrosPerPod(), 2), decimals(c.processCpuMicrosPerPod(), 2),
+                    grouped(c.bytesPerPod()), c.gcMillis());
         }
-        line("");
+        table(table);
     }
 
     private void heap() {
@@ -308,13 +311,12 @@ final class PerformanceReport {
         }
         line("## Heap held per cluster");
         line("");
-        line("| cluster | what | MiB | KiB | method |");
-        line("|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("cluster", "what", "MiB", "KiB", "method");
         for (Results.HeapHeld h : results.heap) {
-            line(String.format(Locale.ROOT, "| %s | %s | %.1f | %,d | %s |", h.cluster(), h.what(),
-                    h.bytes() / 1048576.0, h.bytes() / 1024, h.method()));
+            table.row(h.cluster(), h.what(), decimals(h.bytes() / 1048576.0, 1), grouped(h.bytes() / 1024),
+                    h.method());
         }
-        line("");
+        table(table);
     }
 
     private void bytes() {
@@ -323,14 +325,13 @@ final class PerformanceReport {
         }
         line("## Bytes per response");
         line("");
-        line("| cluster | request | nodes | identity bytes | gzip bytes | ratio | Content-Encoding |");
-        line("|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("cluster", "request", "nodes", "identity bytes", "gzip bytes", "ratio",
+                "Content-Encoding");
         for (Results.ResponseBytes b : results.responseBytes) {
-            line(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d | %.1f× | %s |", b.cluster(), b.query(), b.nodes(),
-                    b.identityBytes(), b.gzipBytes(), (double) b.identityBytes() / Math.max(1, b.gzipBytes()),
-                    b.contentEncoding()));
+            table.row(b.cluster(), b.query(), b.nodes(), grouped(b.identityBytes()), grouped(b.gzipBytes()),
+                    decimals((double) b.identityBytes() / Math.max(1, b.gzipBytes()), 1) + "×", b.contentEncoding());
         }
-        line("");
+        table(table);
     }
 
     private void microbenchmarks() {
@@ -339,13 +340,12 @@ final class PerformanceReport {
         }
         line("## Microbenchmarks (JMH)");
         line("");
-        line("| benchmark | params | score | ± | unit | bytes allocated per op |");
-        line("|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("benchmark", "params", "score", "±", "unit", "bytes allocated per op");
         for (Results.Microbenchmark m : results.microbenchmarks) {
-            line(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %s | %,.0f |", m.benchmark(), m.params(), m.score(),
-                    m.error(), m.unit(), m.allocBytesPerOp()));
+            table.row(m.benchmark(), m.params(), decimals(m.score(), 3), decimals(m.error(), 3), m.unit(),
+                    grouped(m.allocBytesPerOp()));
         }
-        line("");
+        table(table);
     }
 
     private void profiles() {
@@ -362,12 +362,11 @@ final class PerformanceReport {
         for (Results.Profile p : results.profiles) {
             line("**" + p.scenario() + "** (" + p.replica() + ", " + p.samples() + " samples)");
             line("");
-            line("| component | share |");
-            line("|---|---|");
+            MarkdownTable components = new MarkdownTable("component", "share");
             for (Map.Entry<String, Integer> c : p.components()) {
-                line(String.format(Locale.ROOT, "| %s | %.0f %% |", c.getKey(), 100.0 * c.getValue() / Math.max(1, p.samples())));
+                components.row(c.getKey(), decimals(100.0 * c.getValue() / Math.max(1, p.samples()), 0) + " %");
             }
-            line("");
+            table(components);
             line("Top methods: " + String.join("; ", p.methods().stream().limit(8).map(m -> String.format(Locale.ROOT,
                     "`%s` %.0f %%", m.getKey(), 100.0 * m.getValue() / Math.max(1, p.samples()))).toList()));
             line("");
@@ -394,19 +393,19 @@ final class PerformanceReport {
         line("");
         line("<details><summary>every load run</summary>");
         line("");
-        line("| phase | design | replicas | request | kind | rate/clients | sent | answered | errors | timeouts | statuses | s |"
-                + " req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs | mean bytes |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        MarkdownTable table = new MarkdownTable("phase", "design", "replicas", "request", "kind", "rate/clients", "sent",
+                "answered", "errors", "timeouts", "statuses", "s", "req/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs",
+                "max µs", "mean bytes");
         for (Results.Load l : results.load) {
             LatencySummary s = l.summary();
             long count = s.histogram().getTotalCount();
-            line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.0f | %d | %d | %d | %d | %s | %.1f | %.1f | %d | %d | %d | %d | %d | %,d |",
-                    l.phase(), l.design().label(), l.replicas(), l.scenario(), l.kind(), l.rate(), s.requests(), s.completed(),
-                    s.errors(), s.timeouts(), s.statuses(), s.elapsed().toMillis() / 1000.0, s.throughput(), s.p50Micros(),
+            table.row(l.phase(), l.design().label(), l.replicas(), l.scenario(), l.kind(), decimals(l.rate(), 0),
+                    s.requests(), s.completed(), s.errors(), s.timeouts(), s.statuses(),
+                    decimals(s.elapsed().toMillis() / 1000.0, 1), decimals(s.throughput(), 1), s.p50Micros(),
                     count == 0 ? 0 : s.histogram().getValueAtPercentile(90), s.p99Micros(),
-                    count == 0 ? 0 : s.histogram().getValueAtPercentile(99.9), s.maxMicros(), s.meanBytes()));
+                    count == 0 ? 0 : s.histogram().getValueAtPercentile(99.9), s.maxMicros(), grouped(s.meanBytes()));
         }
-        line("");
+        table(table);
         line("Cold samples (ms):");
         line("");
         for (Results.Cold c : results.cold) {
@@ -470,8 +469,22 @@ final class PerformanceReport {
         return met ? "yes" : "**no**";
     }
 
-    private void row(String key, String value) {
-        line("| " + key + " | " + value + " |");
+    private static String decimals(double value, int places) {
+        return String.format(Locale.ROOT, "%." + places + "f", value);
+    }
+
+    private static String grouped(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String grouped(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    /** The table, then the blank line that ends it. */
+    private void table(MarkdownTable table) {
+        out.append(table.render());
+        line("");
     }
 
     private void line(String text) {

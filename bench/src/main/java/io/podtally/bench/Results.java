@@ -80,7 +80,7 @@ final class Results {
     /**
      * Client cost of one pod count during a refresh.
      *
-     * @param approach {@code podtally counter} or {@code full Pod objects}
+     * @param approach how the pods were counted, or which floor ({@code ClientCostMain.Approach#label()})
      * @param pods pods listed
      * @param pages pages listed
      * @param cpu CPU time of the client JVM's Java threads

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
 
 /** The two simulated clusters of a run, served from the benchmark JVM on 127.0.0.1. */
@@ -109,12 +110,12 @@ final class SimulatedClusters implements AutoCloseable {
 
         @Override
         public long podListSequences() {
-            return cluster.requestCounts().podListSequences();
+            return cluster.requestCounts().get(RequestKind.POD_LIST_SEQUENCES);
         }
 
         @Override
         public long podListPages() {
-            return cluster.requestCounts().podListPages();
+            return cluster.requestCounts().get(RequestKind.POD_LIST_PAGES);
         }
 
         /** Active pods per node as the cluster knows them (the right answer of a count). */

@@ -53,13 +53,13 @@ public final class RefreshHeapMain {
         Properties results = new Properties();
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             Fabric8PodCounter counter = new Fabric8PodCounter(client, PodCounterSettings.defaults());
-            measure(ClientCostMain.COUNTER, sampleNanos, results, () -> {
+            measure(ClientCostMain.Approach.COUNTER.key(), sampleNanos, results, () -> {
                 PodCountResult result = counter.count();
                 if (!result.complete()) {
                     throw new IllegalStateException("the count was partial: " + result.failure());
                 }
             });
-            measure(ClientCostMain.FULL_PODS, sampleNanos, results, () -> ClientCostMain.countFullPods(client));
+            measure(ClientCostMain.Approach.FULL_PODS.key(), sampleNanos, results, () -> ClientCostMain.countFullPods(client));
         }
         try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             results.store(writer, "heap held while a pod count runs, " + context);

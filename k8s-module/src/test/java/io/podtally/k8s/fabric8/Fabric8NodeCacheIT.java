@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podtally.k8s.NodeCache.InformerState;
 import io.podtally.k8s.NodeView;
+import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,7 @@ class Fabric8NodeCacheIT {
 
         assertThat(cache.awaitSynced(Duration.ofSeconds(10))).isTrue();
         assertThat(cache.list()).extracting(NodeView::name).containsExactlyInAnyOrderElementsOf(sim.nodeNames());
-        assertThat(sim.requestCounts().nodeLists()).isEqualTo(5);
+        assertThat(sim.requestCounts().get(RequestKind.NODE_LISTS)).isEqualTo(5);
 
         String name = sim.nodeNames().get(1100);
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.openNodeWatches() == 1);

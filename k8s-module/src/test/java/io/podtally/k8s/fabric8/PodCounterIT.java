@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.podtally.k8s.PodCountResult;
 import io.podtally.k8s.PodCounterSettings;
 import io.podtally.k8s.sim.PageFault;
+import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.Map;
@@ -61,8 +62,8 @@ class PodCounterIT {
 
     /** Asserts that the pages came in the form the server was set to answer with. */
     private void assertFormat() {
-        assertThat(sim.requestCounts().podTablePages())
-                .isEqualTo(tables ? sim.requestCounts().podListPages() : 0);
+        assertThat(sim.requestCounts().get(RequestKind.POD_TABLE_PAGES))
+                .isEqualTo(tables ? sim.requestCounts().get(RequestKind.POD_LIST_PAGES) : 0);
     }
 
     @AfterEach
@@ -112,8 +113,8 @@ class PodCounterIT {
         assertThat(result.restarts()).isZero();
         assertThat(result.unscheduled()).isPositive();
         assertThat(sim.nodeNames()).anySatisfy(node -> assertThat(result.countsByNode()).doesNotContainKey(node));
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(pagesNeeded);
         assertFormat();
     }
 
@@ -126,8 +127,8 @@ class PodCounterIT {
 
         assertExact(result);
         assertThat(result.restarts()).isEqualTo(1);
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(2);
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded + 4);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(2);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(pagesNeeded + 4);
         assertFormat();
     }
 
@@ -143,7 +144,7 @@ class PodCounterIT {
         assertThat(result.pages()).isEqualTo(2);
         assertThat(result.pods()).isEqualTo(2L * PAGE);
         assertThat(result.failure()).contains("410");
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(4);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(4);
         assertFormat();
     }
 
@@ -156,8 +157,8 @@ class PodCounterIT {
 
         assertExact(result);
         assertThat(result.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(pagesNeeded + 1);
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(pagesNeeded + 1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
         assertFormat();
     }
 
@@ -201,7 +202,7 @@ class PodCounterIT {
         assertThat(result.pods()).isEqualTo(2L * PAGE);
         assertThat(result.restarts()).isZero();
         assertThat(result.failure()).contains("page 3").contains("500");
-        assertThat(sim.requestCounts().podListPages()).as("no retry of a failed page").isEqualTo(3);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).as("no retry of a failed page").isEqualTo(3);
         assertFormat();
     }
 
@@ -232,7 +233,7 @@ class PodCounterIT {
         assertLowerBounds(result);
         assertThat(result.pages()).isEqualTo(3);
         assertThat(result.failure()).contains("page cap");
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(3);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(3);
     }
 
     @Test

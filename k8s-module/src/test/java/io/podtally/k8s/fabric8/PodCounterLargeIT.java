@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.podtally.k8s.PodCountResult;
 import io.podtally.k8s.PodCounterSettings;
+import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ class PodCounterLargeIT {
             assertThat(result.pods() - result.unscheduled()).isEqualTo(150_000);
             assertThat(result.unscheduled()).isEqualTo(sim.unscheduledActivePods());
             assertThat(result.pages()).isEqualTo(153);
-            assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
-            assertThat(sim.requestCounts().podListPages()).isEqualTo(153);
+            assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
+            assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(153);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -83,7 +84,7 @@ class SimulatedClusterWatchDuringListIT {
                 assertThat(seen).containsExactlyElementsOf(expected);
                 listing.set(false);
                 for (Future<?> lister : listers) {
-                    lister.get();
+                    lister.get(10, TimeUnit.SECONDS);
                 }
                 assertThat(pages.get()).isGreaterThan(LISTERS);
             } finally {

@@ -3,7 +3,6 @@ package io.podtally.k8s.sim;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,10 +64,9 @@ final class ClusterState {
     record Page<T>(List<T> items, long resourceVersion, String lastKey, long remaining) {
     }
 
-    private final long now;
-    private final PodFactory factory;
-    private final TreeMap<String, SimNode> nodes = new TreeMap<>();
-    private final TreeSet<SimPod> pods = new TreeSet<>(SimPod.ORDER);
+    private final ClusterGenerator generator;
+    private final TreeMap<String, SimNode> nodes;
+    private final TreeSet<SimPod> pods;
     private final Map<Kind, Deque<Event>> events = new HashMap<>();
     private final Map<Kind, Long> droppedUpTo = new HashMap<>();
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
@@ -87,86 +84,16 @@ final class ClusterState {
     private int nodeSerial;
 
     ClusterState(ClusterSpec spec) {
-        this.now = spec.now().getEpochSecond();
-        this.factory = new PodFactory(spec.seed());
+        this.generator = new ClusterGenerator(spec);
+        ClusterGenerator.Generated generated = generator.generate(spec, resourceVersion);
+        this.nodes = generated.nodes();
+        this.pods = generated.pods();
+        this.nodeSerial = generated.workers();
         for (Kind kind : Kind.values()) {
             events.put(kind, new ArrayDeque<>());
             droppedUpTo.put(kind, 0L);
         }
-        generate(spec);
     }
-
-    // ------------------------------------------------------------------ generation
-
-    private void generate(ClusterSpec spec) {
-        if (spec.nodes() == 0 && spec.activePods() > 0) {
-            throw new IllegalArgumentException("active pods need at least one node");
-        }
-        SplittableRandom random = factory.random();
-        int controlPlanes = spec.nodes() >= 10 ? 3 : 0;
-        int workers = spec.nodes() - controlPlanes;
-        int maxPods = (int) Math.max(110, spec.nodes() == 0 ? 0 : 3 * spec.activePods() / spec.nodes());
-        List<SimNode> created = new ArrayList<>();
-        for (int i = 1; i <= controlPlanes; i++) {
-            created.add(newNode("control-plane-" + i, true, maxPods, random));
-        }
-        int width = Math.max(4, Integer.toString(workers).length());
-        for (int i = 1; i <= workers; i++) {
-            created.add(newNode("node-" + String.format("%0" + width + "d", i), false, maxPods, random));
-        }
-        nodeSerial = workers;
-        created.forEach(n -> nodes.put(n.name(), n));
-
-        double[] weights = new double[created.size()];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = created.get(i).controlPlane() ? 0.15 : 0.4 + 1.2 * random.nextDouble();
-        }
-        int empty = (int) Math.round(workers * spec.emptyNodeShare());
-        for (int i = 0; i < empty; i++) {
-            weights[controlPlanes + random.nextInt(workers)] = 0;
-        }
-        if (Arrays.stream(weights).sum() == 0) {
-            Arrays.fill(weights, 1);
-        }
-        double[] cumulative = new double[weights.length];
-        double sum = 0;
-        for (int i = 0; i < weights.length; i++) {
-            sum += weights[i];
-            cumulative[i] = sum;
-        }
-        for (long i = 0; i < spec.activePods(); i++) {
-            int index = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
-            SimNode node = created.get(Math.min(index < 0 ? -index - 1 : index, created.size() - 1));
-            SimPod.Phase phase = random.nextInt(100) == 0 ? SimPod.Phase.PENDING : SimPod.Phase.RUNNING;
-            addGenerated(factory.activeWorkload(node.controlPlane()), node.name(), phase, random);
-        }
-        for (long i = Math.round(spec.activePods() * spec.unscheduledShare()); i > 0; i--) {
-            addGenerated(SimPod.Workload.DEPLOYMENT, null, SimPod.Phase.PENDING, random);
-        }
-        for (long i = Math.round(spec.activePods() * spec.succeededShare()); i > 0 && !created.isEmpty(); i--) {
-            addGenerated(SimPod.Workload.JOB, created.get(random.nextInt(created.size())).name(),
-                    SimPod.Phase.SUCCEEDED, random);
-        }
-        for (long i = Math.round(spec.activePods() * spec.failedShare()); i > 0 && !created.isEmpty(); i--) {
-            addGenerated(SimPod.Workload.DEPLOYMENT, created.get(random.nextInt(created.size())).name(),
-                    SimPod.Phase.FAILED, random);
-        }
-    }
-
-    private void addGenerated(SimPod.Workload workload, String node, SimPod.Phase phase, SplittableRandom random) {
-        long createdAt = now - random.nextLong(30L * 86_400);
-        pods.add(factory.create(pods, workload, node, phase, createdAt, resourceVersion - random.nextInt(900)));
-    }
-
-    private SimNode newNode(String name, boolean controlPlane, int maxPods, SplittableRandom random) {
-        int cores = controlPlane ? 4 : new int[] {8, 16, 16, 32}[random.nextInt(4)];
-        long memoryKi = cores * 4L * 1024 * 1024 - 180_000;
-        long created = now - 86_400L * (30 + random.nextInt(370));
-        return new SimNode(name, controlPlane, true, false, Map.of(), random.nextLong(), cores, memoryKi, maxPods,
-                created, resourceVersion - random.nextInt(900));
-    }
-
-    // ------------------------------------------------------------------ reads
 
     synchronized long resourceVersion() {
         return resourceVersion;
@@ -354,8 +281,6 @@ final class ClusterState {
         return pods.size();
     }
 
-    // ------------------------------------------------------------------ node changes
-
     synchronized String addNode(String name) {
         String actual = name;
         if (actual == null) {
@@ -367,9 +292,7 @@ final class ClusterState {
             throw new IllegalArgumentException("node " + actual + " exists");
         }
         int maxPods = nodes.isEmpty() ? 110 : nodes.firstEntry().getValue().maxPods();
-        SimNode node = newNode(actual, false, maxPods, factory.random());
-        node = new SimNode(node.name(), false, true, false, Map.of(), node.seed(), node.cpuCores(), node.memoryKi(),
-                node.maxPods(), now, ++resourceVersion);
+        SimNode node = generator.newWorker(actual, maxPods, ++resourceVersion);
         nodes.put(actual, node);
         record(Kind.NODES, "ADDED", node, null);
         return actual;
@@ -419,8 +342,6 @@ final class ClusterState {
         return node;
     }
 
-    // ------------------------------------------------------------------ pod changes
-
     synchronized void addPods(String nodeName, int count, SimPod.Phase phase) {
         if (nodeName != null) {
             requireNode(nodeName);
@@ -429,7 +350,7 @@ final class ClusterState {
             beforePodsChange();
         }
         for (int i = 0; i < count; i++) {
-            SimPod pod = factory.create(pods, SimPod.Workload.DEPLOYMENT, nodeName, phase, now, ++resourceVersion);
+            SimPod pod = generator.newPod(pods, nodeName, phase, ++resourceVersion);
             lastPodChange = resourceVersion;
             pods.add(pod);
             record(Kind.PODS, "ADDED", pod, null);
@@ -477,8 +398,6 @@ final class ClusterState {
         return found;
     }
 
-    // ------------------------------------------------------------------ watches
-
     private void record(Kind kind, String type, Object object, Object previous) {
         Deque<Event> log = events.get(kind);
         Event event = new Event(resourceVersion, type, object, previous);
@@ -493,7 +412,7 @@ final class ClusterState {
             }
             if (kind == Kind.NODES) {
                 if (nodeJson == null) {
-                    nodeJson = SimJson.nodeEvent(type, (SimNode) object);
+                    nodeJson = ListJson.nodeEvent(type, (SimNode) object);
                 }
                 watch.sink().send(nodeJson);
             } else {
@@ -519,7 +438,7 @@ final class ClusterState {
         } else if (!now && !before) {
             return;
         }
-        watch.sink().send(SimJson.podEvent(type, pod));
+        watch.sink().send(ListJson.podEvent(type, pod));
     }
 
     private static boolean matches(Watch watch, SimPod pod) {
@@ -535,16 +454,16 @@ final class ClusterState {
         Watch watch = new Watch(kind, sink, selector, namespace);
         if (sinceVersion == null || sinceVersion == 0) {
             if (kind == Kind.NODES) {
-                nodes.values().forEach(n -> sink.send(SimJson.nodeEvent("ADDED", n)));
+                nodes.values().forEach(n -> sink.send(ListJson.nodeEvent("ADDED", n)));
             } else {
                 for (SimPod pod : pods) {
                     if (matches(watch, pod)) {
-                        sink.send(SimJson.podEvent("ADDED", pod));
+                        sink.send(ListJson.podEvent("ADDED", pod));
                     }
                 }
             }
         } else if (sinceVersion < droppedUpTo.get(kind)) {
-            sink.send(SimJson.errorEvent(410, "Expired",
+            sink.send(ListJson.errorEvent(410, "Expired",
                     "too old resource version: " + sinceVersion + " (" + droppedUpTo.get(kind) + ")"));
             sink.close(1000, "too old resource version");
             return;
@@ -552,7 +471,7 @@ final class ClusterState {
             for (Event event : events.get(kind)) {
                 if (event.resourceVersion() > sinceVersion) {
                     if (kind == Kind.NODES) {
-                        sink.send(SimJson.nodeEvent(event.type(), (SimNode) event.object()));
+                        sink.send(ListJson.nodeEvent(event.type(), (SimNode) event.object()));
                     } else {
                         sendPodEvent(watch, event);
                     }

@@ -132,9 +132,9 @@ class SimulatedClusterTableIT {
         assertThat(tableNames).isEqualTo(listNames);
         assertThat(byNode).isEqualTo(sim.activePodsByNode());
         assertThat(unscheduled).isEqualTo(sim.unscheduledActivePods()).isPositive();
-        assertThat(sim.requestCounts().podTablePages()).isEqualTo(pages);
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(pages);
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_TABLE_PAGES)).isEqualTo(pages);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(pages);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
     }
 
     @Test
@@ -182,19 +182,19 @@ class SimulatedClusterTableIT {
         JsonNode ignored = json(get("/api/v1/pods?limit=5&includeObject=None", TABLE + ", application/json"));
         assertThat(ignored.get("kind").asString()).isEqualTo("PodList");
         assertThat(ignored.get("items")).hasSize(5);
-        assertThat(sim.requestCounts().podTablePages()).as("only the requests answered as a Table").isEqualTo(2);
+        assertThat(sim.requestCounts().get(RequestKind.POD_TABLE_PAGES)).as("only the requests answered as a Table").isEqualTo(2);
     }
 
     @Test
     @DisplayName("prints ages the way kubectl does")
     void ages() {
-        assertThat(SimJson.age(45)).isEqualTo("45s");
-        assertThat(SimJson.age(5 * 60 + 12)).isEqualTo("5m12s");
-        assertThat(SimJson.age(42 * 60)).isEqualTo("42m");
-        assertThat(SimJson.age(3 * 3600 + 20 * 60)).isEqualTo("3h20m");
-        assertThat(SimJson.age(30 * 3600)).isEqualTo("30h");
-        assertThat(SimJson.age(5 * 86400 + 3 * 3600)).isEqualTo("5d3h");
-        assertThat(SimJson.age(400L * 86400)).isEqualTo("400d");
-        assertThat(SimJson.age(800L * 86400)).isEqualTo("2y70d");
+        assertThat(TableJson.age(45)).isEqualTo("45s");
+        assertThat(TableJson.age(5 * 60 + 12)).isEqualTo("5m12s");
+        assertThat(TableJson.age(42 * 60)).isEqualTo("42m");
+        assertThat(TableJson.age(3 * 3600 + 20 * 60)).isEqualTo("3h20m");
+        assertThat(TableJson.age(30 * 3600)).isEqualTo("30h");
+        assertThat(TableJson.age(5 * 86400 + 3 * 3600)).isEqualTo("5d3h");
+        assertThat(TableJson.age(400L * 86400)).isEqualTo("400d");
+        assertThat(TableJson.age(800L * 86400)).isEqualTo("2y70d");
     }
 }

@@ -1,20 +1,20 @@
 package io.podtally.k8s.sim;
 
+import static io.podtally.k8s.sim.SimResponses.delayed;
+import static io.podtally.k8s.sim.SimResponses.json;
+import static io.podtally.k8s.sim.SimResponses.notFound;
+import static io.podtally.k8s.sim.SimResponses.status;
+
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,33 +48,14 @@ final class SimDispatcher extends Dispatcher {
 
     private final SimulatedCluster cluster;
     private final ClusterState state;
-    private final Map<String, LongAdder> counters = new HashMap<>();
+    private final RequestCounters counters;
+    private final WatchHandler watches;
 
-    SimDispatcher(SimulatedCluster cluster, ClusterState state) {
+    SimDispatcher(SimulatedCluster cluster, ClusterState state, RequestCounters counters) {
         this.cluster = cluster;
         this.state = state;
-        for (String kind : List.of("nodeLists", "nodeGets", "nodeWatches", "podListPages", "podListSequences",
-                "podTablePages", "podWatches", "metrics", "other")) {
-            counters.put(kind, new LongAdder());
-        }
-    }
-
-    RequestCounts counts() {
-        return new RequestCounts(count("nodeLists"), count("nodeGets"), count("nodeWatches"), count("podListPages"),
-                count("podListSequences"), count("podWatches"), count("metrics"), count("other"),
-                count("podTablePages"));
-    }
-
-    void resetCounts() {
-        counters.values().forEach(LongAdder::reset);
-    }
-
-    private long count(String kind) {
-        return counters.get(kind).sum();
-    }
-
-    private void hit(String kind) {
-        counters.get(kind).increment();
+        this.counters = counters;
+        this.watches = new WatchHandler(state);
     }
 
     @Override
@@ -97,7 +78,7 @@ final class SimDispatcher extends Dispatcher {
                 return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
             }
             if (!"GET".equals(request.getMethod())) {
-                hit("other");
+                counters.hit(RequestKind.OTHER);
                 return status(405, "MethodNotAllowed", "the simulated cluster only serves reads");
             }
             return route(path, segments, query, watch, webSocket, request.getHeader("Accept"));
@@ -108,16 +89,17 @@ final class SimDispatcher extends Dispatcher {
 
     private void countRoute(String[] segments, boolean watch, Map<String, String> query) {
         if (isNodes(segments)) {
-            hit(segments.length == 5 ? "nodeGets" : watch ? "nodeWatches" : "nodeLists");
+            counters.hit(segments.length == 5 ? RequestKind.NODE_GETS
+                    : watch ? RequestKind.NODE_WATCHES : RequestKind.NODE_LISTS);
         } else if (isPods(segments)) {
-            hit(watch ? "podWatches" : "podListPages");
+            counters.hit(watch ? RequestKind.POD_WATCHES : RequestKind.POD_LIST_PAGES);
             if (!watch && query.get("continue") == null) {
-                hit("podListSequences");
+                counters.hit(RequestKind.POD_LIST_SEQUENCES);
             }
         } else if (segments.length > 2 && "metrics.k8s.io".equals(segments[2])) {
-            hit("metrics");
+            counters.hit(RequestKind.METRICS);
         } else {
-            hit("other");
+            counters.hit(RequestKind.OTHER);
         }
     }
 
@@ -138,7 +120,7 @@ final class SimDispatcher extends Dispatcher {
             if (segments.length == 5) {
                 SimNode node = state.node(segments[4]);
                 return node == null ? notFound("nodes \"" + segments[4] + "\" not found")
-                        : json(200, SimJson.node(node));
+                        : json(200, NodeJson.node(node));
             }
             return watch ? watch(ClusterState.Kind.NODES, query, null, webSocket) : nodeList(query);
         }
@@ -173,7 +155,7 @@ final class SimDispatcher extends Dispatcher {
         ClusterState.Page<SimNode> result = state.nodePage(after, limit);
         String next = result.remaining() > 0
                 ? new ContinueToken(result.resourceVersion(), result.lastKey(), page + 1, 0).encode() : null;
-        return json(200, SimJson.nodeList(result.items(), result.resourceVersion(), next,
+        return json(200, ListJson.nodeList(result.items(), result.resourceVersion(), next,
                 next == null ? null : result.remaining()));
     }
 
@@ -222,9 +204,9 @@ final class SimDispatcher extends Dispatcher {
             return status(406, "NotAcceptable", "only the following media types are accepted: application/json, "
                     + "application/json;as=Table;v=v1;g=meta.k8s.io");
         }
-        SimJson.IncludeObject include = SimJson.IncludeObject.parse(query.get("includeObject"));
+        TableJson.IncludeObject include = TableJson.IncludeObject.parse(query.get("includeObject"));
         if (representation == Representation.TABLE) {
-            hit("podTablePages");
+            counters.hit(RequestKind.POD_TABLE_PAGES);
         }
         int limit = limit(query);
         FieldSelector selector = FieldSelector.parse(query.get("fieldSelector"));
@@ -251,7 +233,7 @@ final class SimDispatcher extends Dispatcher {
                     return delayed(status(410, "Expired", EXPIRED_MESSAGE), delay);
                 case TOO_MANY_REQUESTS:
                     long seconds = Math.max(1, (fault.duration().toMillis() + 999) / 1000);
-                    return delayed(json(429, SimJson.status(429, "TooManyRequests",
+                    return delayed(json(429, ListJson.status(429, "TooManyRequests",
                             "Too many requests, please try again later."))
                             .setHeader("Retry-After", Long.toString(seconds)), delay);
                 case STALL:
@@ -275,12 +257,20 @@ final class SimDispatcher extends Dispatcher {
                 : null;
         Long remaining = next == null ? null : result.remaining();
         byte[] body = representation == Representation.TABLE
-                ? SimJson.podTable(result.items(), result.resourceVersion(), next, remaining, include,
+                ? TableJson.podTable(result.items(), result.resourceVersion(), next, remaining, include,
                         cluster.clockSeconds())
-                : SimJson.podList(result.items(), result.resourceVersion(), next, remaining);
+                : ListJson.podList(result.items(), result.resourceVersion(), next, remaining);
         log.debug("pod list page {} as {}: {} items, {} remaining", page, representation, result.items().size(),
                 result.remaining());
         return delayed(json(200, body), delay);
+    }
+
+    private MockResponse watch(ClusterState.Kind kind, Map<String, String> query, String namespace, boolean webSocket) {
+        FieldSelector selector = kind == ClusterState.Kind.PODS ? FieldSelector.parse(query.get("fieldSelector"))
+                : FieldSelector.everything();
+        String rv = query.get("resourceVersion");
+        Long since = rv == null || rv.isEmpty() ? null : Long.valueOf(rv);
+        return watches.watch(kind, since, selector, namespace, webSocket);
     }
 
     private MockResponse metrics(String[] segments) {
@@ -295,119 +285,18 @@ final class SimDispatcher extends Dispatcher {
             return json(200, METRICS_RESOURCES);
         }
         if (segments.length >= 5 && "v1beta1".equals(segments[3]) && "nodes".equals(segments[4])) {
-            List<SimJson.Usage> usages = cluster.usages(now);
+            List<MetricsJson.Usage> usages = cluster.usages(now);
             if (segments.length == 5) {
-                return json(200, SimJson.nodeMetricsList(usages, now));
+                return json(200, MetricsJson.nodeMetricsList(usages, now));
             }
             return usages.stream()
                     .filter(u -> u.node().equals(segments[5]))
                     .findFirst()
-                    .map(u -> json(200, SimJson.nodeMetrics(u, now)))
+                    .map(u -> json(200, MetricsJson.nodeMetrics(u, now)))
                     .orElseGet(() -> notFound("nodemetrics.metrics.k8s.io \"" + segments[5] + "\" not found"));
         }
         return notFound("the server could not find the requested resource");
     }
-
-    private MockResponse watch(ClusterState.Kind kind, Map<String, String> query, String namespace, boolean webSocket) {
-        FieldSelector selector = kind == ClusterState.Kind.PODS ? FieldSelector.parse(query.get("fieldSelector"))
-                : FieldSelector.everything();
-        String rv = query.get("resourceVersion");
-        Long since = rv == null || rv.isEmpty() ? null : Long.valueOf(rv);
-        if (!webSocket) {
-            List<String> lines = new ArrayList<>();
-            ClusterState.WatchSink collector = new ClusterState.WatchSink() {
-                @Override
-                public void send(String text) {
-                    lines.add(text);
-                }
-
-                @Override
-                public void close(int code, String reason) {
-                    // the HTTP response ends after the replay
-                }
-            };
-            state.openWatch(kind, since, selector, namespace, collector);
-            state.closeWatch(collector);
-            return json(200, String.join("\n", lines) + (lines.isEmpty() ? "" : "\n"));
-        }
-        return new MockResponse().withWebSocketUpgrade(new WatchListener(kind, since, selector, namespace));
-    }
-
-    /**
-     * A watch over a WebSocket. Writing to the mock server's WebSocket from outside its event loop
-     * waits for that loop, which may itself be waiting for the cluster state's lock to serve a
-     * list page; so events go through an ordered outbox and are written outside the lock.
-     */
-    private final class WatchListener extends WebSocketListener implements ClusterState.WatchSink {
-
-        private final ClusterState.Kind kind;
-        private final Long since;
-        private final FieldSelector selector;
-        private final String namespace;
-        private final OrderedOutbox outbox = new OrderedOutbox();
-        private volatile WebSocket socket;
-        private volatile boolean closed;
-
-        WatchListener(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace) {
-            this.kind = kind;
-            this.since = since;
-            this.selector = selector;
-            this.namespace = namespace;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket, Response response) {
-            socket = webSocket;
-            state.openWatch(kind, since, selector, namespace, this);
-        }
-
-        @Override
-        public void onClosing(WebSocket webSocket, int code, String reason) {
-            ended();
-        }
-
-        @Override
-        public void onClosed(WebSocket webSocket, int code, String reason) {
-            ended();
-        }
-
-        @Override
-        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            ended();
-        }
-
-        private void ended() {
-            closed = true;
-            state.closeWatch(this);
-        }
-
-        @Override
-        public void send(String text) {
-            outbox.submit(() -> write(text));
-        }
-
-        private void write(String text) {
-            if (closed) {
-                return;
-            }
-            if (!socket.send(text)) {
-                log.debug("{} watch event not written; closing the watch so that the client lists again", kind);
-                ended();
-                socket.close(1011, "watch event not written");
-            }
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            state.closeWatch(this);
-            outbox.submit(() -> {
-                closed = true;
-                socket.close(code, reason);
-            });
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
 
     private static int limit(Map<String, String> query) {
         String limit = query.get("limit");
@@ -433,29 +322,5 @@ final class SimDispatcher extends Dispatcher {
             params.put(key, value);
         }
         return params;
-    }
-
-    private static MockResponse delayed(MockResponse response, Duration delay) {
-        return delay.isZero() || delay.isNegative() ? response : response.setBodyDelay(delay);
-    }
-
-    private static MockResponse json(int code, byte[] body) {
-        return new MockResponse()
-                .setResponseCode(code)
-                .setHeader("Content-Type", "application/json")
-                .setHeader("Cache-Control", "no-cache, private")
-                .setBody(body);
-    }
-
-    private static MockResponse json(int code, String body) {
-        return json(code, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MockResponse status(int code, String reason, String message) {
-        return json(code, SimJson.status(code, reason, message));
-    }
-
-    private static MockResponse notFound(String message) {
-        return status(404, "NotFound", message);
     }
 }

@@ -100,8 +100,8 @@ class SimulatedClusterIT {
         } while (token != null);
         assertThat(seen).hasSize(sim.totalPods());
         assertThat(pages).isEqualTo((sim.totalPods() + 99) / 100);
-        assertThat(sim.requestCounts().podListPages()).isEqualTo(pages);
-        assertThat(sim.requestCounts().podListSequences()).isEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(pages);
+        assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
     }
 
     @Test
@@ -258,8 +258,8 @@ class SimulatedClusterIT {
         } finally {
             informer.close();
         }
-        assertThat(sim.requestCounts().nodeWatches()).isGreaterThanOrEqualTo(1);
-        assertThat(sim.requestCounts().nodeLists()).isGreaterThanOrEqualTo(2);
+        assertThat(sim.requestCounts().get(RequestKind.NODE_WATCHES)).isGreaterThanOrEqualTo(1);
+        assertThat(sim.requestCounts().get(RequestKind.NODE_LISTS)).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -292,7 +292,7 @@ class SimulatedClusterIT {
                         .startsWith("ADDED " + node + " Running", "ADDED " + node + " Running")
                         .endsWith("DELETED " + node + " Succeeded"));
             }
-            assertThat(sim.requestCounts().podWatches()).isEqualTo(1);
+            assertThat(sim.requestCounts().get(RequestKind.POD_WATCHES)).isEqualTo(1);
         }
     }
 
@@ -307,7 +307,7 @@ class SimulatedClusterIT {
         assertThatThrownBy(() -> client.top().nodes().metrics())
                 .isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(404));
-        assertThat(sim.requestCounts().metrics()).isEqualTo(2);
+        assertThat(sim.requestCounts().get(RequestKind.METRICS)).isEqualTo(2);
     }
 
     @Test

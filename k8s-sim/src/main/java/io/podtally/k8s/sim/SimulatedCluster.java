@@ -69,6 +69,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     private final ClusterState state;
     private final SimDispatcher dispatcher;
+    private final RequestCounters requestCounters = new RequestCounters();
     private final Clock clock;
     private final Map<Integer, FaultSlot> faults = new HashMap<>();
     private volatile Duration pageLatency;
@@ -92,7 +93,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.clock = builder.clock;
         this.state = new ClusterState(new ClusterSpec(builder.nodes, builder.activePods, builder.unscheduledShare,
                 builder.succeededShare, builder.failedShare, builder.emptyNodeShare, builder.seed, clock.instant()));
-        this.dispatcher = new SimDispatcher(this, state);
+        this.dispatcher = new SimDispatcher(this, state, requestCounters);
         this.pageLatency = builder.pageLatency;
         this.metricsEnabled = builder.metrics;
         this.tablesEnabled = builder.tables;
@@ -112,8 +113,6 @@ public final class SimulatedCluster implements AutoCloseable {
     public static Builder large() {
         return builder().nodes(5000).activePods(150_000);
     }
-
-    // ------------------------------------------------------------------ lifecycle
 
     /** Starts serving again on the same port after {@link #stop()}; does nothing when running. */
     public synchronized void start() {
@@ -212,8 +211,6 @@ public final class SimulatedCluster implements AutoCloseable {
     private static String quote(String value) {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
-
-    // ------------------------------------------------------------------ behaviour and faults
 
     /** The latency of every pod list page. */
     public void pageLatency(Duration latency) {
@@ -326,15 +323,13 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ counters
-
     /** The requests served so far, by kind. */
     public RequestCounts requestCounts() {
-        return dispatcher.counts();
+        return requestCounters.snapshot();
     }
 
     public void resetRequestCounts() {
-        dispatcher.resetCounts();
+        requestCounters.reset();
     }
 
     /** Open node watches. */
@@ -346,8 +341,6 @@ public final class SimulatedCluster implements AutoCloseable {
     public int openPodWatches() {
         return state.openWatches(ClusterState.Kind.PODS);
     }
-
-    // ------------------------------------------------------------------ truth
 
     /** Active pods (phase neither Succeeded nor Failed) per node, for nodes with at least one; sorted by name. */
     public Map<String, Integer> activePodsByNode() {
@@ -378,8 +371,6 @@ public final class SimulatedCluster implements AutoCloseable {
     public List<String> nodeNames() {
         return state.nodeNames();
     }
-
-    // ------------------------------------------------------------------ changes
 
     /** Adds a worker node with a generated name, returns the name; watches see {@code ADDED}. */
     public String addNode() {
@@ -431,15 +422,13 @@ public final class SimulatedCluster implements AutoCloseable {
         return state.completePods(nodeName, count);
     }
 
-    // ------------------------------------------------------------------ metrics
-
     long clockSeconds() {
         return clock.instant().getEpochSecond();
     }
 
-    List<SimJson.Usage> usages(long now) {
+    List<MetricsJson.Usage> usages(long now) {
         Map<String, Integer> pods = state.activePodsByNode();
-        List<SimJson.Usage> usages = new ArrayList<>();
+        List<MetricsJson.Usage> usages = new ArrayList<>();
         for (SimNode node : state.nodes()) {
             if (!node.ready()) {
                 continue;
@@ -451,7 +440,7 @@ public final class SimulatedCluster implements AutoCloseable {
             long memory = (long) ((900L * 1024 + 150L * 1024 * n) * factor);
             cpu = Math.min(cpu, node.cpuCores() * 950_000_000L);
             memory = Math.min(memory, node.memoryKi() * 9 / 10);
-            usages.add(new SimJson.Usage(node.name(), new LinkedHashMap<>(SimJson.nodeLabels(node)), cpu, memory));
+            usages.add(new MetricsJson.Usage(node.name(), new LinkedHashMap<>(NodeJson.labels(node)), cpu, memory));
         }
         return usages;
     }
