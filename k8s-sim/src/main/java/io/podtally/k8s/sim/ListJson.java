@@ -23,15 +23,7 @@ final class ListJson {
             g.writeStartObject();
             g.writeStringProperty("kind", kind);
             g.writeStringProperty("apiVersion", "v1");
-            g.writeObjectPropertyStart("metadata");
-            g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
-            if (continueToken != null) {
-                g.writeStringProperty("continue", continueToken);
-            }
-            if (remainingItemCount != null) {
-                g.writeNumberProperty("remainingItemCount", remainingItemCount.longValue());
-            }
-            g.writeEndObject();
+            listMetadata(g, resourceVersion, continueToken, remainingItemCount);
             g.writeArrayPropertyStart("items");
             for (T each : items) {
                 item.accept(g, each);
@@ -39,6 +31,19 @@ final class ListJson {
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** The {@code metadata} of a list or a Table: its resourceVersion and, when paged, where the next page starts. */
+    static void listMetadata(JsonGenerator g, long resourceVersion, String continueToken, Long remainingItemCount) {
+        g.writeObjectPropertyStart("metadata");
+        g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
+        if (continueToken != null) {
+            g.writeStringProperty("continue", continueToken);
+        }
+        if (remainingItemCount != null) {
+            g.writeNumberProperty("remainingItemCount", remainingItemCount.longValue());
+        }
+        g.writeEndObject();
     }
 
     static byte[] nodeList(Collection<SimNode> items, long resourceVersion, String continueToken,

@@ -67,15 +67,7 @@ final class TableJson {
             g.writeStartObject();
             g.writeStringProperty("kind", "Table");
             g.writeStringProperty("apiVersion", "meta.k8s.io/v1");
-            g.writeObjectPropertyStart("metadata");
-            g.writeStringProperty("resourceVersion", Long.toString(resourceVersion));
-            if (continueToken != null) {
-                g.writeStringProperty("continue", continueToken);
-            }
-            if (remainingItemCount != null) {
-                g.writeNumberProperty("remainingItemCount", remainingItemCount.longValue());
-            }
-            g.writeEndObject();
+            ListJson.listMetadata(g, resourceVersion, continueToken, remainingItemCount);
             g.writeArrayPropertyStart("columnDefinitions");
             for (Column column : POD_COLUMNS) {
                 g.writeStartObject();
