@@ -1,5 +1,7 @@
 package io.podtally.app.web;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.podtally.app.config.ApiProperties;
 import io.podtally.cache.RefreshingPodCountCache;
 import io.podtally.k8s.ClusterRegistry;
@@ -25,12 +27,14 @@ class EventStreamConfiguration {
 
     @Bean
     EventStreams eventStreams(ApiProperties api, ClusterRegistry registry, RefreshingPodCountCache podCounts,
-            JsonMapper json) {
+            JsonMapper json, MeterRegistry meterRegistry) {
         EventStreams.Settings settings = new EventStreams.Settings(api.maxEventStreams(), HEARTBEAT, POLL, LINGER,
                 RECENT_EVENTS, RECONNECT);
         EventStreams streams = new EventStreams(settings, new NodeListVersions(registry, podCounts), json,
                 Long.toUnsignedString(new SecureRandom().nextLong(), 36));
         podCounts.addListener(event -> streams.signal(event.cluster()));
+        Gauge.builder("podtally.api.event.streams", streams, EventStreams::openStreams)
+                .description("event streams open on this replica").register(meterRegistry);
         return streams;
     }
 }
