@@ -81,6 +81,19 @@ class EventStreamIT {
     }
 
     @Test
+    @Order(0)
+    @DisplayName("GET /api/v1/features says whether admin is on and event streams are accepted")
+    void features() {
+        JsonNode withToken = a.api().json("/api/v1/features").get("data");
+        JsonNode withoutToken = capped.api().json("/api/v1/features").get("data");
+
+        assertThat(withToken.get("admin").asBoolean()).isTrue();
+        assertThat(withToken.get("events").asBoolean()).isTrue();
+        assertThat(withToken.get("max_page_size").asInt()).isEqualTo(5000);
+        assertThat(withoutToken.get("admin").asBoolean()).isFalse();
+    }
+
+    @Test
     @Order(1)
     @DisplayName("a new stream starts with a state event: text/event-stream, not buffered by proxies, the list's ETag")
     void firstEventIsTheState() {

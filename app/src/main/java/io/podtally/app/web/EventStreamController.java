@@ -54,7 +54,7 @@ final class EventStreamController {
                     + " event streams; retry later or poll the node list", api.retryAfter());
         }
         if (!(opened instanceof EventStreams.Opened.Stream stream)) {
-            throw ApiException.unavailable("this replica is shutting down; reconnect", api.retryAfter());
+            throw ApiException.unavailable("this replica is starting or shutting down; reconnect", api.retryAfter());
         }
         return ResponseEntity.ok()
                 .contentType(EVENT_STREAM)
