@@ -1,6 +1,12 @@
 package io.podtally.app;
 
+import io.podtally.cache.redis.RedisServer;
+import io.podtally.k8s.sim.SimulatedCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -10,11 +16,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class Replica implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private final int port;
     private final ApiClient api;
 
     private Replica(ConfigurableApplicationContext context) {
         this.context = context;
-        this.api = new ApiClient(Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port")));
+        this.port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+        this.api = new ApiClient(port);
     }
 
     static Replica start(Map<String, String> properties) {
@@ -22,6 +30,28 @@ final class Replica implements AutoCloseable {
         args.add("--server.port=0");
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new Replica(new SpringApplicationBuilder(PodtallyApplication.class).run(args.toArray(String[]::new)));
+    }
+
+    /**
+     * A replica serving {@code sim} as cluster {@code context} (no demo clusters), its pod counts in {@code redis},
+     * with {@code more} properties on top: for tests whose replicas differ in their settings.
+     */
+    static Replica start(SimulatedCluster sim, String context, RedisServer redis, Map<String, String> more)
+            throws IOException {
+        Path kubeconfig = Files.createTempFile("podtally-" + context, ".yaml");
+        sim.writeKubeconfig(kubeconfig, context);
+        Map<String, String> properties = new LinkedHashMap<>(Map.of(
+                "podtally.clusters.kubeconfig", kubeconfig.toString(),
+                "podtally.demo.enabled", "false",
+                "podtally.store", "redis",
+                "spring.data.redis.host", "127.0.0.1",
+                "spring.data.redis.port", Integer.toString(redis.port())));
+        properties.putAll(more);
+        return start(properties);
+    }
+
+    int port() {
+        return port;
     }
 
     ApiClient api() {

@@ -63,6 +63,7 @@ final class NodeController {
 
     @GetMapping
     @Parameters({
+        @Parameter(name = "name", in = ParameterIn.QUERY, description = "a part of the node name"),
         @Parameter(name = "status", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"ready", "notready"})),
         @Parameter(name = "role", in = ParameterIn.QUERY, description = "a node-role.kubernetes.io/<role> label"),
         @Parameter(name = "label_key", in = ParameterIn.QUERY),
@@ -74,13 +75,13 @@ final class NodeController {
         @Parameter(name = "page", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1")),
         @Parameter(name = "page_size", in = ParameterIn.QUERY, schema = @Schema(type = "integer", minimum = "1")),
         @Parameter(name = "sort_by", in = ParameterIn.QUERY,
-                schema = @Schema(allowableValues = {"name", "status", "pod_count", "created_at"})),
+                schema = @Schema(allowableValues = {"name", "status", "roles", "pod_count", "cpu", "memory", "created_at"})),
         @Parameter(name = "order", in = ParameterIn.QUERY, schema = @Schema(allowableValues = {"asc", "desc"}))
     })
     @Operation(summary = "The nodes of a cluster with usage and active pod counts",
-            description = "Filters: status=ready|notready, role, label_key[+label_value], "
+            description = "Filters: name (a part of it), status=ready|notready, role, label_key[+label_value], "
                     + "taint_key[+taint_value][+taint_effect]. Optional paging: page, page_size, sort_by "
-                    + "(name, status, pod_count, created_at), order (asc, desc). pod_count is null while unknown.")
+                    + "(name, status, roles, pod_count, cpu, memory, created_at), order (asc, desc). pod_count is null while unknown.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
             schema = @Schema(implementation = Responses.NodeList.class)))
     ResponseEntity<byte[]> list(
@@ -94,9 +95,7 @@ final class NodeController {
         Responses.Informer informer = Responses.Informer.of(nodeCache, nodes.nodes().size());
         PodCountView view = podCounts.read(cluster.name());
         NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
-        String etag = ETags.weak("nodes", cluster.name(), nodes.fingerprint(), informer.state(), informer.lastError(),
-                view.generation(), view.state(), view.fetchedAt(), metrics.state(), metrics.fingerprint(),
-                query.canonical());
+        String etag = NodeListVersion.of(cluster.name(), nodes, informer, view, metrics).etag(query);
         if (request.checkNotModified(etag)) {
             return null;
         }
@@ -120,7 +119,7 @@ final class NodeController {
         Instant now = clock.instant();
         List<NodeView> matching = nodes.nodes().stream()
                 .filter(query::matches)
-                .sorted(query.viewComparator(view))
+                .sorted(query.viewComparator(view, metrics))
                 .toList();
         log.debug("nodes cluster={} matching={} podCounts={}", cluster, matching.size(), view.state().label());
         if (query.paged()) {

@@ -1,17 +1,22 @@
 package io.podtally.app.web;
 
 import io.podtally.cache.PodCountView;
+import io.podtally.k8s.NodeMetricsCache;
+import io.podtally.k8s.NodeMetricsCache.NodeUsage;
 import io.podtally.k8s.NodeView;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The filters, sort order and page of one node-list request, validated.
  *
+ * @param name a part of the node name, lower case, or {@code null} for any
  * @param ready {@code true}/{@code false} for {@code status=ready|notready}, {@code null} for any
  * @param role a role the node must have, or {@code null}
  * @param labelKey a label the node must carry, or {@code null}
@@ -25,6 +30,7 @@ import java.util.function.Predicate;
  * @param pageSize nodes per page, or {@code null} when not paged
  */
 record NodeQuery(
+        String name,
         Boolean ready,
         String role,
         String labelKey,
@@ -39,11 +45,12 @@ record NodeQuery(
 
     static final int DEFAULT_PAGE_SIZE = 100;
     private static final int MAX_PAGE = 1_000_000;
+    private static final Pattern NAME_PART = Pattern.compile("[-A-Za-z0-9.]*");
     private static final List<String> TAINT_EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
 
     /** The sort keys of {@code sort_by}. */
     enum SortBy {
-        NAME, STATUS, POD_COUNT, CREATED_AT;
+        NAME, STATUS, ROLES, POD_COUNT, CPU, MEMORY, CREATED_AT;
 
         static SortBy parse(String value) {
             for (SortBy s : values()) {
@@ -51,12 +58,17 @@ record NodeQuery(
                     return s;
                 }
             }
-            throw ApiException.badRequest("sort_by must be one of name, status, pod_count, created_at");
+            throw ApiException.badRequest("sort_by must be one of name, status, roles, pod_count, cpu, memory, created_at");
         }
     }
 
     /** Parses and validates the request parameters; throws a 400 {@link ApiException} for a bad value. */
     static NodeQuery parse(Map<String, String> params, int maxPageSize) {
+        String name = params.get("name");
+        if (name != null && (name.length() > 253 || !NAME_PART.matcher(name).matches())) {
+            throw ApiException.badRequest("name must be a part of a node name (at most 253 letters, digits, - .)");
+        }
+        name = name == null || name.isEmpty() ? null : name.toLowerCase(Locale.ROOT);
         String status = params.get("status");
         Boolean ready = null;
         if (status != null) {
@@ -93,7 +105,7 @@ record NodeQuery(
             page = page == null ? 1 : page;
             pageSize = pageSize == null ? Math.min(DEFAULT_PAGE_SIZE, maxPageSize) : pageSize;
         }
-        return new NodeQuery(ready, role, labelKey, labelValue, taintKey, taintValue, taintEffect, sortBy, descending,
+        return new NodeQuery(name, ready, role, labelKey, labelValue, taintKey, taintValue, taintEffect, sortBy, descending,
                 page, pageSize);
     }
 
@@ -104,6 +116,9 @@ record NodeQuery(
 
     /** Whether {@code node} passes every filter. */
     boolean matches(NodeView node) {
+        if (name != null && !node.name().contains(name)) {
+            return false;
+        }
         if (ready != null && node.ready() != ready) {
             return false;
         }
@@ -130,16 +145,31 @@ record NodeQuery(
      * and creation time are taken as {@link NodeInfo#of} shows them.
      */
     Comparator<NodeView> viewComparator(PodCountView podCounts) {
+        return viewComparator(podCounts, null);
+    }
+
+    /** {@link #viewComparator(PodCountView)}, and CPU and memory used from {@code metrics} (none when null). */
+    Comparator<NodeView> viewComparator(PodCountView podCounts, NodeMetricsCache.Snapshot metrics) {
         Comparator<NodeView> byName = Comparator.comparing(NodeView::name);
         return switch (sortBy) {
             case NAME -> descending ? byName.reversed() : byName;
             case STATUS -> Comparator.comparing((NodeView node) -> NodeInfo.statusOf(node),
                     direction(Comparator.<String>naturalOrder())).thenComparing(byName);
+            case ROLES -> Comparator.comparing((NodeView node) -> String.join(",", node.roles()),
+                    direction(Comparator.<String>naturalOrder())).thenComparing(byName);
+            case CPU -> byUsage(metrics, NodeUsage::cpu).thenComparing(byName);
+            case MEMORY -> byUsage(metrics, NodeUsage::memory).thenComparing(byName);
             case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name()),
                     Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
             case CREATED_AT -> Comparator.comparing((NodeView node) -> NodeInfo.secondOf(node.createdAt()),
                     Comparator.nullsLast(direction(Comparator.<Instant>naturalOrder()))).thenComparing(byName);
         };
+    }
+
+    private Comparator<NodeView> byUsage(NodeMetricsCache.Snapshot metrics, Function<NodeUsage, String> quantity) {
+        return Comparator.comparing((NodeView node) -> metrics == null ? null
+                        : metrics.usage(node.name()).map(quantity).map(Quantities::parse).orElse(null),
+                Comparator.nullsLast(direction(Comparator.<Double>naturalOrder())));
     }
 
     private <T> Comparator<T> direction(Comparator<T> ascending) {
@@ -148,10 +178,12 @@ record NodeQuery(
 
     /** The query as a canonical string, part of the ETag. */
     String canonical() {
-        return String.join("|", String.valueOf(ready), String.valueOf(role), String.valueOf(labelKey),
+        String canonical = String.join("|", String.valueOf(ready), String.valueOf(role), String.valueOf(labelKey),
                 String.valueOf(labelValue), String.valueOf(taintKey), String.valueOf(taintValue),
                 String.valueOf(taintEffect), sortBy.name(), String.valueOf(descending), String.valueOf(page),
                 String.valueOf(pageSize));
+        // without a name filter the tag is the one replicas that do not know the filter give, during a rolling update
+        return name == null ? canonical : canonical + "|name=" + name;
     }
 
     private static String checked(

@@ -1,0 +1,357 @@
+package io.podtally.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podtally.cache.redis.RedisServer;
+import io.podtally.k8s.sim.SimulatedCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+@DisplayName("the node page in headless Chromium, against one replica on two simulated clusters and a redis-server")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NodePageIT {
+
+    private static final String BUSY = "busy";
+    private static final String SMALL = "small";
+    private static final String TOKEN = "page-admin-token";
+    /** Set to a path to save a screenshot of the page there. */
+    private static final String SCREENSHOT = "podtally.screenshot";
+
+    private static RedisServer redis;
+    private static SimulatedCluster busy;
+    private static SimulatedCluster small;
+    private static Replica replica;
+    private static HeadlessChromium chromium;
+    private static ChromeDriver driver;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assertThat(HeadlessChromium.installed())
+                .as("the browser tests need %s and %s (Debian: chromium chromium-driver)",
+                        HeadlessChromium.CHROMIUM, HeadlessChromium.CHROMEDRIVER)
+                .isTrue();
+        redis = RedisServer.start();
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        busy = SimulatedCluster.builder().nodes(150).activePods(3000).seed(21).pageLatency(Duration.ofMillis(400))
+                .clock(clock).start();
+        small = SimulatedCluster.builder().nodes(8).activePods(120).seed(22).clock(clock).start();
+        busy.setNodeReady(busy.nodeNames().get(10), false);
+        busy.setNodeReady(busy.nodeNames().get(20), false);
+        busy.cordonNode(busy.nodeNames().get(30), true);
+        Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
+        clusters.put(BUSY, busy);
+        clusters.put(SMALL, small);
+        Path kubeconfig = Files.createTempFile("podtally-page", ".yaml");
+        Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(clusters));
+        replica = Replica.start(Map.of(
+                "podtally.clusters.kubeconfig", kubeconfig.toString(),
+                "podtally.demo.enabled", "false",
+                "podtally.store", "redis",
+                "spring.data.redis.host", "127.0.0.1",
+                "spring.data.redis.port", Integer.toString(redis.port()),
+                "podtally.admin.token", TOKEN,
+                "podtally.podcounts.warm-up", "false",
+                "podtally.podcounts.page-size", "500",
+                "podtally.clusters.metrics-refresh-interval", "2s"));
+        base = "http://127.0.0.1:" + SseClient.portOf(replica) + "/";
+        for (String cluster : List.of(BUSY, SMALL)) {
+            within(Duration.ofSeconds(30)).until(d -> "synced".equals(replica.api().json("/actuator/health")
+                    .at("/components/clusters/details/clusters/" + cluster + "/informer").asString()));
+        }
+        chromium = HeadlessChromium.start();
+        driver = chromium.driver();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (replica != null) {
+            replica.close();
+        }
+        for (SimulatedCluster sim : new SimulatedCluster[] {busy, small}) {
+            if (sim != null) {
+                sim.close();
+            }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("the table fills with a page of nodes at once; the badge says loading, pods say counting…, then fresh")
+    void tableFillsLoadingThenFresh() {
+        driver.get(base + "?cluster=" + BUSY);
+
+        within(Duration.ofSeconds(10)).until(d -> rows().size() == 100);
+        within(Duration.ofSeconds(5)).until(d -> "loading".equals(badge().getDomAttribute("data-state")));
+        assertThat(podCells()).allSatisfy(text -> assertThat(text).isEqualTo("counting…"));
+        assertThat(badge().getDomAttribute("title")).contains("never 0");
+
+        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state")));
+        within(Duration.ofSeconds(10)).until(d -> podCells().stream().noneMatch(text -> text.equals("counting…")));
+        assertThat(text("age")).startsWith("counted ");
+        assertThat(text("live")).isEqualTo("live");
+        assertThat(text("totals")).isEqualTo("1–100 of 150 nodes");
+        assertThat(rowOf(busy.nodeNames().get(10)).getDomAttribute("class")).contains("notready");
+        assertThat(rowOf(busy.nodeNames().get(30)).getDomAttribute("class")).contains("cordoned");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("the cluster switcher shows each cluster's node count and state, and the URL follows the choice")
+    void clusterSwitcher() {
+        driver.get(base + "?cluster=" + BUSY);
+        WebElement toSmall = within(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("#clusters button[data-cluster='" + SMALL + "']")));
+        assertThat(toSmall.getText()).contains("8 nodes");
+        assertThat(driver.findElement(By.cssSelector("#clusters button[data-cluster='" + BUSY + "']")).getText())
+                .contains("150 nodes").contains("fresh");
+
+        toSmall.click();
+
+        within(Duration.ofSeconds(10)).until(d -> rows().size() == 8);
+        assertThat(driver.getCurrentUrl()).contains("cluster=" + SMALL);
+        assertThat(toSmall.getDomAttribute("aria-current")).isEqualTo("true");
+        assertThat(driver.findElement(By.cssSelector("#clusters button[data-cluster='" + BUSY + "']"))
+                .getDomAttribute("aria-current")).isNull();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("sorting by pods puts the busiest node first, as the API's own order")
+    void sortByPods() {
+        openFresh("");
+
+        header("pods").click();
+
+        String busiest = apiNames("sort_by=pod_count&order=desc&page=1&page_size=1").get(0);
+        within(Duration.ofSeconds(10)).until(d -> names().get(0).equals(busiest));
+        int most = busy.activePodsByNode().values().stream().max(Integer::compare).orElseThrow();
+        assertThat(busy.activePodsByNode().get(busiest)).isEqualTo(most);
+        assertThat(header("pods").findElement(By.xpath("..")).getDomAttribute("aria-sort")).isEqualTo("descending");
+        assertThat(driver.getCurrentUrl()).contains("sort=pods").contains("order=desc");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("status and role filters show exactly the nodes the API answers, and survive a reload")
+    void statusAndRoleFilters() {
+        openFresh("");
+
+        new Select(driver.findElement(By.id("f-status"))).selectByValue("notready");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("status=notready")));
+        assertThat(names()).hasSize(2);
+        driver.navigate().refresh();
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("status=notready")));
+        assertThat(new Select(driver.findElement(By.id("f-status"))).getFirstSelectedOption().getText())
+                .isEqualTo("not ready");
+
+        new Select(driver.findElement(By.id("f-status"))).selectByValue("");
+        driver.findElement(By.id("f-role")).sendKeys("control-plane");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("role=control-plane")));
+        assertThat(names()).hasSize(3);
+        assertThat(driver.getCurrentUrl()).contains("role=control-plane").doesNotContain("status=");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("paging through the cluster: page controls and totals, each page the API's page")
+    void paging() {
+        openFresh("&page_size=50");
+        assertThat(text("page-info")).isEqualTo("Page 1 of 3");
+
+        driver.findElement(By.id("next")).click();
+        within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 2 of 3"));
+        assertThat(names()).isEqualTo(apiNames("page=2&page_size=50"));
+        assertThat(text("totals")).isEqualTo("51–100 of 150 nodes");
+
+        driver.findElement(By.id("last")).click();
+        within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 3 of 3"));
+        assertThat(names()).isEqualTo(apiNames("page=3&page_size=50"));
+        assertThat(driver.findElement(By.id("next")).isEnabled()).isFalse();
+        assertThat(driver.getCurrentUrl()).contains("page=3").contains("page_size=50");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("an admin refresh after a pod change updates the row in place, highlighted, without a reload")
+    void adminRefreshUpdatesInPlace() {
+        openFresh("");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear(); window.notReloaded = true;");
+        String node = names().get(5);
+        WebElement row = rowOf(node);
+        int before = busy.activePodsByNode().getOrDefault(node, 0);
+        busy.addPods(node, 7);
+
+        driver.findElement(By.id("refresh")).click();
+        WebElement input = within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("token-input")));
+        input.sendKeys(TOKEN, Keys.ENTER);
+
+        within(Duration.ofSeconds(10)).until(d -> text("admin-result").startsWith("202"));
+        WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
+        within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 7) + " / "));
+        assertThat(pods.getDomAttribute("class")).contains("changed");
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+        assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("the refresh button with a wrong token shows 403 and asks again next time")
+    void wrongTokenShows403() {
+        openFresh("");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
+
+        driver.findElement(By.id("refresh")).click();
+        within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")))
+                .sendKeys("not-the-token", Keys.ENTER);
+
+        within(Duration.ofSeconds(10)).until(d -> text("admin-result").startsWith("403"));
+        assertThat(((JavascriptExecutor) driver).executeScript(
+                "return sessionStorage.getItem('podtally.adminToken')")).isNull();
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("an invalidation in Redis turns every count into counting…, never 0, until the new count")
+    void invalidationShowsCounting() {
+        openFresh("");
+        ((JavascriptExecutor) driver).executeScript("""
+                window.podTexts = [];
+                new MutationObserver(() => document.querySelectorAll("#rows td[data-col='pods']")
+                        .forEach(td => window.podTexts.push(td.parentElement.dataset.node + "=" + td.textContent)))
+                    .observe(document.getElementById("rows"), {subtree: true, childList: true, characterData: true});
+                """);
+
+        redis.cli("DEL", "podtally:{" + BUSY + "}:podcounts");
+
+        within(Duration.ofSeconds(10)).until(d -> podCells().stream().allMatch(text -> text.equals("counting…")));
+        assertThat(badge().getDomAttribute("data-state")).isEqualTo("loading");
+        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                && podCells().stream().noneMatch(text -> text.equals("counting…")));
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.podTexts");
+        List<String> withPods = busy.activePodsByNode().entrySet().stream().filter(e -> e.getValue() > 0)
+                .map(Map.Entry::getKey).toList();
+        assertThat(seen).anyMatch(text -> text.endsWith("=counting…"));
+        assertThat(seen).filteredOn(text -> withPods.contains(text.substring(0, text.indexOf('='))))
+                .isNotEmpty()
+                .noneMatch(text -> text.contains("=0 ") || text.endsWith("=0"));
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("clicking a node shows its labels, taints, conditions, addresses and resources; Escape closes it")
+    void nodeDetail() {
+        openFresh("");
+        String node = busy.nodeNames().get(0);
+        rowOf(node).findElement(By.cssSelector("button.node")).click();
+
+        WebElement detail = within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("detail")));
+        within(Duration.ofSeconds(10)).until(d -> detail.getDomProperty("textContent").contains("Labels"));
+        assertThat(detail.getDomProperty("textContent")).contains(node, "Conditions", "Ready", "Taints", "node-role.kubernetes.io/control-plane",
+                "Internal IP", "Allocatable", "kubernetes.io/hostname");
+
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+        within(Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(detail));
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("the page as an operator sees it (saved as a screenshot when podtally.screenshot names a file)")
+    void screenshot() throws IOException {
+        openFresh("");
+        assertThat(rows()).hasSize(100);
+
+        String target = System.getProperty(SCREENSHOT);
+        if (target != null && !target.isBlank()) {
+            Path file = Path.of(target).toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
+    private static void openFresh(String query) {
+        driver.get(base + "?cluster=" + BUSY + query);
+        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                && !rows().isEmpty() && podCells().stream().noneMatch(text -> text.equals("counting…"))
+                && "live".equals(text("live")));
+    }
+
+    private static WebDriverWait within(Duration timeout) {
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100));
+    }
+
+    private static WebElement badge() {
+        return driver.findElement(By.id("badge"));
+    }
+
+    private static String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    private static WebElement header(String column) {
+        return driver.findElement(By.cssSelector("th[data-sort='" + column + "'] button"));
+    }
+
+    private static List<WebElement> rows() {
+        return driver.findElements(By.cssSelector("#rows tr[data-node]"));
+    }
+
+    private static WebElement rowOf(String node) {
+        return driver.findElement(By.cssSelector("#rows tr[data-node='" + node + "']"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> names() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#rows tr[data-node]')].map(tr => tr.dataset.node)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> podCells() {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(\"#rows td[data-col='pods']\")].map(td => td.textContent)");
+    }
+
+    /** The node names the API answers for {@code query} on the busy cluster, in its order. */
+    private static List<String> apiNames(String query) {
+        JsonNode body = replica.api().json("/api/v1/nodes?cluster_name=" + BUSY + "&" + query);
+        return body.get("data").valueStream().map(n -> n.get("name").asString()).toList();
+    }
+}
