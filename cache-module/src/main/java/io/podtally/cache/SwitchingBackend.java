@@ -34,6 +34,7 @@ public final class SwitchingBackend implements PodCountBackend {
 
     private static final Logger log = LoggerFactory.getLogger(SwitchingBackend.class);
 
+    private final PodCountBackend fallback;
     private final String targetName;
     private final Target target;
     private final Duration maxRetry;
@@ -41,7 +42,6 @@ public final class SwitchingBackend implements PodCountBackend {
     private final ScheduledExecutorService retries;
     private final List<Consumer<PodCountEvent>> listeners = new ArrayList<>();
     private volatile PodCountBackend current;
-    private volatile boolean switched;
     private volatile String lastFailure;
     private Duration nextRetry;
     private boolean eventsClosed;
@@ -64,7 +64,8 @@ public final class SwitchingBackend implements PodCountBackend {
      */
     public SwitchingBackend(PodCountBackend fallback, String targetName, String failure, Target target,
             Duration firstRetry, Duration maxRetry, MeterRegistry meters) {
-        this.current = Objects.requireNonNull(fallback, "fallback");
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
+        this.current = fallback;
         this.targetName = Objects.requireNonNull(targetName, "targetName");
         this.lastFailure = failure;
         this.target = Objects.requireNonNull(target, "target");
@@ -96,20 +97,21 @@ public final class SwitchingBackend implements PodCountBackend {
 
     /** Whether the target is in use. */
     public boolean switched() {
-        return switched;
+        return current != fallback;
     }
 
     /** The target's kind once switched; before, the fallback's with {@code (waiting for <target>)}. */
     @Override
     public String kind() {
         PodCountBackend backend = current;
-        return switched ? backend.kind() : backend.kind() + " (waiting for " + targetName + ")";
+        return backend == fallback ? backend.kind() + " (waiting for " + targetName + ")" : backend.kind();
     }
 
     @Override
     public String waitingFor() {
-        if (switched) {
-            return current.waitingFor();
+        PodCountBackend backend = current;
+        if (backend != fallback) {
+            return backend.waitingFor();
         }
         return targetName + ", which does not answer (" + lastFailure + "); tried again in the background every "
                 + (maxRetry.toMillisPart() == 0 ? maxRetry.toSeconds() + " s" : maxRetry.toMillis() + " ms")
@@ -179,6 +181,9 @@ public final class SwitchingBackend implements PodCountBackend {
         try {
             started = target.startIfAnswering(why -> lastFailure = why);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // closed while starting: the failure is the interrupt's, not the target's
+            }
             log.warn("Starting {} failed; tried again later", targetName, e);
             lastFailure = e.toString();
             started = Optional.empty();
@@ -205,7 +210,6 @@ public final class SwitchingBackend implements PodCountBackend {
             }
             previous = current;
             current = next;
-            switched = true;
         }
         switches.increment();
         log.info("Pod counts switched to {}: this replica now shares the counts, the refresh lock and the change "
