@@ -100,6 +100,15 @@ app.kubernetes.io/component: redis
 /etc/podtally/kubeconfigs
 {{- end }}
 
+{{/* The store podtally runs on: redis whenever the chart configures a Redis (bundled or external), unless memory is asked for. */}}
+{{- define "podtally.store" -}}
+{{- if and (include "podtally.redis.host" .) (ne .Values.podtally.store "memory") }}
+{{- "redis" }}
+{{- else }}
+{{- .Values.podtally.store }}
+{{- end }}
+{{- end }}
+
 {{/* podtally's application.yaml, extraConfig merged over the chart's settings. */}}
 {{- define "podtally.applicationConfig" -}}
 {{- $pc := .Values.podtally.podcounts }}
@@ -114,7 +123,7 @@ app.kubernetes.io/component: redis
 {{- end }}
 {{- end }}
 {{- $podtally := dict
-      "store" .Values.podtally.store
+      "store" (include "podtally.store" .)
       "clusters" $clusters
       "podcounts" (dict
         "fresh-for" $pc.freshFor

@@ -289,6 +289,7 @@ class ApiContractIT {
             assertThat(simCluster.at("/metrics/state").asString()).isIn("unknown", "available");
             assertThat(simCluster.at("/pod_counts/state").asString()).isNotEmpty();
             assertThat(body.get("data").get(0).at("/informer/state").asString()).isIn("starting", "degraded");
+            assertThat(body.get("store").asString()).isEqualTo("redis");
         }
     }
 

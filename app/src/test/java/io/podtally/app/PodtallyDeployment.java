@@ -41,6 +41,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     private static final Duration SYNC_LIMIT = Duration.ofSeconds(30);
 
     private final boolean onRedis;
+    private final boolean redisLater;
     private final Map<String, SimulatedCluster.Builder> builders = new LinkedHashMap<>();
     private final Set<String> unavailable = new LinkedHashSet<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -52,18 +53,27 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
     private final List<Replica> replicas = new ArrayList<>();
 
-    private PodtallyDeployment(boolean onRedis) {
+    private PodtallyDeployment(boolean onRedis, boolean redisLater) {
         this.onRedis = onRedis;
+        this.redisLater = redisLater;
     }
 
     /** Replicas sharing one redis-server ({@code podtally.store=redis}). */
     static PodtallyDeployment onRedis() {
-        return new PodtallyDeployment(true);
+        return new PodtallyDeployment(true, false);
+    }
+
+    /**
+     * Replicas with {@code podtally.store=auto} pointed at a free port where no redis-server runs yet; the test
+     * starts it with {@code redis().restart()}.
+     */
+    static PodtallyDeployment autoBeforeRedis() {
+        return new PodtallyDeployment(true, true);
     }
 
     /** Replicas each keeping pod counts in memory ({@code podtally.store=memory}), no Redis. */
     static PodtallyDeployment inMemory() {
-        return new PodtallyDeployment(false);
+        return new PodtallyDeployment(false, false);
     }
 
     /** A simulated cluster served as kubeconfig context {@code name}. */
@@ -124,7 +134,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
 
     private void start() throws IOException {
         if (onRedis) {
-            redis = RedisServer.start();
+            redis = redisLater ? RedisServer.notStarted() : RedisServer.start();
         }
         builders.forEach((name, builder) -> {
             SimulatedCluster sim = builder.start();
@@ -137,7 +147,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
         all.put("podtally.clusters.kubeconfig", kubeconfig.toString());
         all.put("podtally.demo.enabled", "false");
         if (onRedis) {
-            all.put("podtally.store", "redis");
+            all.put("podtally.store", redisLater ? "auto" : "redis");
             all.put("spring.data.redis.host", "127.0.0.1");
             all.put("spring.data.redis.port", Integer.toString(redis.port()));
         } else {

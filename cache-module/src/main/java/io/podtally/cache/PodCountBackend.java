@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public interface PodCountBackend extends AutoCloseable {
 
-    /** {@code redis} or {@code memory}. */
+    /** {@code redis}, {@code memory}, or {@code memory (waiting for Redis)} while a {@link SwitchingBackend} waits. */
     String kind();
 
     PodCountStore store();
@@ -21,6 +21,14 @@ public interface PodCountBackend extends AutoCloseable {
 
     /** Whether the store is reachable now: {@code null} when it is, else why not. */
     String problem();
+
+    /**
+     * What this backend waits for before it serves as configured, and why it is not there yet; {@code null} when
+     * it waits for nothing.
+     */
+    default String waitingFor() {
+        return null;
+    }
 
     /** Whether this replica receives the events of the others; {@code null} when there are no others. */
     Boolean eventsSubscribed();

@@ -6,12 +6,14 @@ import io.podtally.app.wiring.RedisSettingsFactory;
 import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.RefreshingPodCountCache;
+import io.podtally.cache.SwitchingBackend;
 import io.podtally.cache.memory.InMemoryBackend;
 import io.podtally.cache.redis.RedisBackend;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.k8s.ClusterRegistry;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -40,9 +42,9 @@ class PodCountConfiguration {
     }
 
     /**
-     * The store, recent clusters, lock and events with their clients. {@code auto} pings Redis once (bounded by the
-     * Redis timeout) and falls back to memory with a warning when it does not answer; {@code redis} starts whether
-     * or not Redis answers yet. The clients are not beans: they must outlive the cache (closed before this backend,
+     * The store, recent clusters, lock and events with their clients. {@code auto} pings Redis (bounded by the
+     * Redis timeout) and, when it does not answer, starts on memory with a warning and switches to Redis as soon as
+     * it answers, tried again in the background; {@code redis} starts whether or not Redis answers yet. The clients are not beans: they must outlive the cache (closed before this backend,
      * as it depends on it), not stop with the context's lifecycle beans.
      */
     @Bean(destroyMethod = "close")
@@ -55,17 +57,24 @@ class PodCountConfiguration {
                 yield new InMemoryBackend(settings, clock);
             }
             case REDIS -> RedisBackend.start(redis, settings, clock, meterRegistry);
-            case AUTO -> redisIfAnswering(redis, settings, clock, meterRegistry);
+            case AUTO -> redisWhenAnswering(podtally, redis, settings, clock, meterRegistry);
         };
     }
 
-    private static PodCountBackend redisIfAnswering(RedisConnectionSettings redis, PodCountSettings settings,
-            Clock clock, MeterRegistry meterRegistry) {
+    private static PodCountBackend redisWhenAnswering(PodtallyProperties podtally, RedisConnectionSettings redis,
+            PodCountSettings settings, Clock clock, MeterRegistry meterRegistry) {
+        AtomicReference<String> failure = new AtomicReference<>();
         Optional<RedisBackend> started = RedisBackend.startIfAnswering(redis, settings, clock, meterRegistry,
-                failure -> log.warn("Redis at {} does not answer ({}); pod counts are kept in memory. This is correct "
-                        + "for a single replica only: replicas would count on their own and answer different numbers",
-                        redis, failure));
-        return started.isPresent() ? started.get() : new InMemoryBackend(settings, clock);
+                failure::set);
+        if (started.isPresent()) {
+            return started.get();
+        }
+        log.warn("Redis at {} does not answer ({}); pod counts are kept in memory until it does, tried again in the "
+                + "background every {} at most. Until then replicas count on their own and can answer different "
+                + "numbers", redis, failure.get(), podtally.storeRetryMaxInterval());
+        return new SwitchingBackend(new InMemoryBackend(settings, clock), "Redis", failure.get(),
+                whyNot -> RedisBackend.startIfAnswering(redis, settings, clock, meterRegistry, whyNot),
+                podtally.storeRetryInterval(), podtally.storeRetryMaxInterval(), meterRegistry);
     }
 
     @Bean(destroyMethod = "close")

@@ -9,7 +9,8 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The pod-count store's health: its kind, whether it answers, whether this replica receives the others' events and
- * how far this replica's clock is off from the Redis server's. {@code DEGRADED} while the store does not answer.
+ * how far this replica's clock is off from the Redis server's. {@code DEGRADED} while the store does not answer, and
+ * while a replica on memory waits for its Redis ({@code podtally.store=auto}).
  */
 final class PodCountStoreHealthIndicator implements HealthIndicator {
 
@@ -28,6 +29,10 @@ final class PodCountStoreHealthIndicator implements HealthIndicator {
         if (problem != null) {
             details.put("error", problem);
         }
+        String waiting = store.waitingFor();
+        if (waiting != null) {
+            details.put("waiting", "for " + waiting);
+        }
         Boolean subscribed = store.eventsSubscribed();
         if (subscribed != null) {
             details.put("events", subscribed ? "subscribed" : "not subscribed");
@@ -39,7 +44,7 @@ final class PodCountStoreHealthIndicator implements HealthIndicator {
                         + "earlier or later here than on the others; synchronize the clocks");
             }
         }
-        return Health.status(problem == null ? Status.UP : ClustersHealthIndicator.DEGRADED)
+        return Health.status(problem == null && waiting == null ? Status.UP : ClustersHealthIndicator.DEGRADED)
                 .withDetails(details)
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.podtally.app.web;
 
+import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountCache;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
@@ -21,20 +22,22 @@ final class ClusterController {
 
     private final ClusterRegistry registry;
     private final PodCountCache podCounts;
+    private final PodCountBackend store;
 
-    ClusterController(ClusterRegistry registry, PodCountCache podCounts) {
+    ClusterController(ClusterRegistry registry, PodCountCache podCounts, PodCountBackend store) {
         this.registry = registry;
         this.podCounts = podCounts;
+        this.store = store;
     }
 
     @GetMapping(path = "/api/v1/clusters", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Every configured cluster with the state of its node informer, metrics and pod counts, "
-            + "and the kubeconfig contexts rejected for their names")
+            + "the kubeconfig contexts rejected for their names, and the pod-count store this replica uses now")
     ResponseEntity<Responses.Clusters> clusters() {
         List<Responses.ClusterInfo> data = registry.clusters().stream().map(this::info).toList();
         List<Responses.Rejected> rejected = registry.rejected().stream().map(Responses.Rejected::of).toList();
         return ResponseEntity.ok().cacheControl(CacheControl.noCache())
-                .body(new Responses.Clusters(200, Responses.SUCCESS, data, rejected));
+                .body(new Responses.Clusters(200, Responses.SUCCESS, data, rejected, store.kind()));
     }
 
     private Responses.ClusterInfo info(KubernetesCluster cluster) {

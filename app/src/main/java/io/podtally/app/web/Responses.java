@@ -56,8 +56,11 @@ final class Responses {
             Map<String, Integer> counts) {
     }
 
-    /** {@code GET /api/v1/clusters}: the served clusters and the kubeconfig contexts rejected for their names. */
-    record Clusters(int code, String message, List<ClusterInfo> data, List<Rejected> rejected) {
+    /**
+     * {@code GET /api/v1/clusters}: the served clusters, the kubeconfig contexts rejected for their names and the
+     * pod-count store this replica uses now ({@code redis}, {@code memory} or {@code memory (waiting for Redis)}).
+     */
+    record Clusters(int code, String message, List<ClusterInfo> data, List<Rejected> rejected, String store) {
     }
 
     /** A kubeconfig context that is not served, with the rule its name breaks. */

@@ -126,6 +126,21 @@ class PropertiesValidationTest {
     }
 
     @Test
+    @DisplayName("store=auto tries Redis again after 5 s, then at most every 30 s; a maximum below the first wait is refused")
+    void storeRetry() {
+        PodtallyProperties defaults = bind(Map.of(), "podtally", PodtallyProperties.class);
+
+        assertThat(defaults.store()).isEqualTo(PodtallyProperties.StoreMode.AUTO);
+        assertThat(defaults.storeRetryInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.storeRetryMaxInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> bind(Map.of("podtally.store-retry-interval", "10s",
+                "podtally.store-retry-max-interval", "5s"), "podtally", PodtallyProperties.class))
+                .rootCause()
+                .hasMessageContaining("podtally.store-retry-max-interval (PT5S) must not be shorter than "
+                        + "podtally.store-retry-interval (PT10S)");
+    }
+
+    @Test
     @DisplayName("the admin token never shows in toString")
     void tokenHidden() {
         assertThat(new AdminProperties("s3cret").toString()).doesNotContain("s3cret");

@@ -39,12 +39,15 @@ class ComposeFileTest {
     }
 
     @Test
-    @DisplayName("runs three podtally replicas on the redis store, each health-checked and started after a healthy Redis")
+    @DisplayName("runs three podtally replicas on the redis store, each health-checked and started after Redis answers PING")
     void runsThreeReplicasOnRedis() {
         Map<String, Object> services = services(Map.of(), DEFAULT);
 
         assertThat(services.keySet()).filteredOn(name -> name.startsWith("podtally"))
                 .containsExactlyInAnyOrderElementsOf(REPLICAS);
+        assertThat(String.join(" ", Yamls.list(services, "redis.healthcheck.test").stream().map(String::valueOf)
+                .toList())).as("Redis is healthy once it answers PING with the password")
+                .contains("REDISCLI_AUTH").contains("redis-cli ping").contains("PONG");
         for (String replica : REPLICAS) {
             Map<String, Object> service = Yamls.map(services, replica);
             assertThat(Yamls.map(service, "environment"))

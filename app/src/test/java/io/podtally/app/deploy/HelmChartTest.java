@@ -214,6 +214,23 @@ class HelmChartTest {
     }
 
     @Test
+    @DisplayName("sets podtally.store=redis whenever it configures a Redis, bundled or external, even with store auto")
+    void usesRedisStoreWhenRedisConfigured() {
+        Map<String, Object> external = config(render(null,
+                Map.of("podtally.store", "auto", "redis.external.host", "redis.example.internal")));
+        Map<String, Object> bundled = config(render(null,
+                Map.of("podtally.store", "auto", "redis.bundled.enabled", true, "redis.bundled.password", "p")));
+        Map<String, Object> none = config(render(null, Map.of("podtally.store", "auto")));
+
+        assertThat(Yamls.at(external, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.at(external, "spring.data.redis.host")).isEqualTo("redis.example.internal");
+        assertThat(Yamls.at(bundled, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.at(bundled, "spring.data.redis.host")).isEqualTo(FULLNAME + "-redis");
+        assertThat(Yamls.at(none, "podtally.store")).isEqualTo("auto");
+        assertThat(Yamls.at(none, "spring.data")).isNull();
+    }
+
+    @Test
     @DisplayName("renders the bundled Redis only when asked, password-protected, non-root, and points podtally at it")
     void bundlesRedisOnlyWhenAsked() {
         Manifests manifests = render("values-bundled-redis.yaml", Map.of());

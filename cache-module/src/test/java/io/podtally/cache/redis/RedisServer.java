@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * ... RedisConnectionSettings.standalone("127.0.0.1", redis.port()) ...
  * redis.stop();      // kill -9: clients see the connection drop
  * redis.restart();   // a new, empty server on the same port
+ *
+ * RedisServer later = RedisServer.notStarted();   // a free port where nothing listens yet
+ * later.restart();                                // now a server answers there
  * redis.close();
  * }</pre>
  *
@@ -73,6 +76,11 @@ public final class RedisServer implements AutoCloseable {
         throw last;
     }
 
+    /** A server on a free port that is not started: nothing answers there until {@link #restart()}. */
+    public static RedisServer notStarted() {
+        return new RedisServer(freePort(), ProcessBuilder.Redirect.DISCARD);
+    }
+
     /** The server's port on 127.0.0.1. */
     public int port() {
         return port;
@@ -95,7 +103,7 @@ public final class RedisServer implements AutoCloseable {
         log.info("redis-server on port {} killed", port);
     }
 
-    /** Starts a new, empty server on the same port and waits until it answers {@code PING}. */
+    /** Starts a new, empty server on the same port (killing the running one) and waits until it answers {@code PING}. */
     public void restart() {
         kill();
         launch();

@@ -1,0 +1,119 @@
+package io.podtally.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.podtally.cache.memory.InMemoryBackend;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("SwitchingBackend: memory until the target starts, the target from then on")
+class SwitchingBackendTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private final Instant asked = Instant.now();
+
+    private final PodCountSettings settings = PodCountSettings.defaults();
+    private final Clock clock = Clock.systemUTC();
+    private final InMemoryBackend fallback = new InMemoryBackend(settings, clock);
+    private final InMemoryBackend target = new InMemoryBackend(settings, clock);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private SwitchingBackend backend;
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+        target.close();
+    }
+
+    @Test
+    @DisplayName("while the target does not answer: serves the fallback, says it waits and why, tries with a backoff")
+    void waitsForTheTarget() {
+        backend = switchingAfter(Integer.MAX_VALUE);
+
+        backend.recentClusters().recordAsked(Map.of("c1", asked));
+
+        assertThat(backend.kind()).isEqualTo("memory (waiting for Redis)");
+        assertThat(backend.waitingFor()).contains("Redis").contains("Connection refused");
+        assertThat(backend.problem()).isNull();
+        assertThat(fallback.recentClusters().lastAsked()).containsOnlyKeys("c1");
+        assertThat(target.recentClusters().lastAsked()).isEmpty();
+        await().atMost(WAIT).until(() -> attempts.get() >= 3);
+        int before = attempts.get();
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !backend.switched());
+        assertThat(attempts.get() - before).as("attempts in 300 ms, at least 80 ms apart").isLessThanOrEqualTo(5);
+        assertThat(switches()).isZero();
+    }
+
+    @Test
+    @DisplayName("once the target starts: every call goes to it, earlier listeners get its events, one switch counted")
+    void switchesOnceTheTargetStarts() {
+        backend = switchingAfter(2);
+        List<PodCountEvent> received = new CopyOnWriteArrayList<>();
+        backend.events().subscribe(received::add);
+
+        await().atMost(WAIT).until(backend::switched);
+        backend.recentClusters().recordAsked(Map.of("c2", asked));
+        target.events().publish(new PodCountEvent("c2", 1, PodCountEvent.Reason.WRITE));
+        fallback.events().publish(new PodCountEvent("c1", 1, PodCountEvent.Reason.WRITE));
+
+        assertThat(backend.kind()).isEqualTo("memory");
+        assertThat(backend.waitingFor()).isNull();
+        assertThat(target.recentClusters().lastAsked()).containsOnlyKeys("c2");
+        assertThat(fallback.recentClusters().lastAsked()).isEmpty();
+        assertThat(received).extracting(PodCountEvent::cluster).containsExactly("c2");
+        try (RefreshLock.Held held = backend.lock().tryLock("c2").orElseThrow()) {
+            CompletableFuture<Boolean> elsewhere = CompletableFuture.supplyAsync(
+                    () -> target.lock().tryLock("c2").isPresent());
+            await().atMost(WAIT).until(elsewhere::isDone);
+            assertThat(elsewhere.getNow(true)).as("the target's lock is the one held").isFalse();
+        }
+        assertThat(attempts).hasValue(3);
+        assertThat(switches()).isEqualTo(1.0);
+        await("no attempt after the switch").during(Duration.ofMillis(200)).atMost(WAIT)
+                .until(() -> attempts.get() == 3);
+    }
+
+    @Test
+    @DisplayName("stops trying when closed")
+    void stopsWhenClosed() {
+        backend = switchingAfter(Integer.MAX_VALUE);
+        await().atMost(WAIT).until(() -> attempts.get() >= 1);
+
+        backend.close();
+        int closedAt = attempts.get();
+
+        await().during(Duration.ofMillis(300)).atMost(WAIT)
+                .until(() -> attempts.get() <= closedAt + 1 && !backend.switched());
+    }
+
+    /** A backend whose target fails {@code failures} times, then starts. */
+    private SwitchingBackend switchingAfter(int failures) {
+        SwitchingBackend.Target start = (Consumer<String> whyNot) -> {
+            if (attempts.incrementAndGet() <= failures) {
+                whyNot.accept("Connection refused");
+                return Optional.empty();
+            }
+            return Optional.of(target);
+        };
+        return new SwitchingBackend(fallback, "Redis", "Connection refused", start, Duration.ofMillis(20),
+                Duration.ofMillis(80), meters);
+    }
+
+    private double switches() {
+        return meters.get(SwitchingBackend.SWITCHES).counter().count();
+    }
+}
