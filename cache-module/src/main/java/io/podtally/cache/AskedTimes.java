@@ -48,6 +48,8 @@ final class AskedTimes {
         } catch (RuntimeException e) {
             if (e instanceof StoreUnavailableException) {
                 metrics.storeError("record-asked");
+            } else if (e instanceof StoreKeyException refused) {
+                metrics.storeError("record-asked", refused.kind().label());
             }
             if (failing.compareAndSet(false, true)) {
                 log.warn("Could not write when {} clusters were last asked for ({}); kept for the next flush",

@@ -16,6 +16,9 @@ final class CacheMetrics {
     static final String LOCK = "podtally.podcounts.lock";
     static final String STORE_ERRORS = "podtally.podcounts.store.errors";
     static final String REFRESH_ACTIVE = "podtally.podcounts.refresh.active";
+    static final String REFRESH_REJECTED = "podtally.podcounts.refresh.rejected";
+    /** The {@code kind} of a store error that is an outage. */
+    static final String UNAVAILABLE = "unavailable";
 
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
@@ -62,9 +65,23 @@ final class CacheMetrics {
     }
 
     void storeError(String operation) {
+        storeError(operation, UNAVAILABLE);
+    }
+
+    /** A failed store operation; {@code kind} is {@link #UNAVAILABLE} for an outage, else a key error's kind. */
+    void storeError(String operation, String kind) {
         Counter.builder(STORE_ERRORS)
-                .description("Store operations that failed")
+                .description("Store operations that failed, by kind: unavailable (an outage) or what Redis refused")
                 .tag("operation", operation)
+                .tag("kind", kind)
+                .register(registry)
+                .increment();
+    }
+
+    void refreshRejected(String cluster) {
+        Counter.builder(REFRESH_REJECTED)
+                .description("Refreshes not started because every refresh thread and queue slot was taken")
+                .tag("cluster", cluster)
                 .register(registry)
                 .increment();
     }

@@ -3,13 +3,17 @@ package io.podtally.cache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store and the events behind a {@link CircuitBreaker}: a failure is counted in the metrics,
- * opens the breaker and is logged at warn once per outage; while the breaker is open, reads fail at
- * once without trying the store.
+ * The store and the events behind a {@link CircuitBreaker}: an outage ({@link StoreUnavailableException}) is counted
+ * in the metrics, opens the breaker and is logged at warn once per outage; while the breaker is open, reads fail at
+ * once without trying the store. A key error ({@link StoreKeyException}) is counted by kind and logged at warn once
+ * per cluster and kind (again after that cluster was read successfully); it leaves the breaker as it is.
  */
 final class GuardedStore {
 
@@ -20,6 +24,7 @@ final class GuardedStore {
     private final CacheMetrics metrics;
     private final Duration openFor;
     private final CircuitBreaker breaker;
+    private final ConcurrentMap<String, Set<StoreKeyException.Kind>> keyErrorsLogged = new ConcurrentHashMap<>();
 
     GuardedStore(PodCountStore store, PodCountEvents events, CacheMetrics metrics, Duration openFor) {
         this.store = store;
@@ -44,9 +49,15 @@ final class GuardedStore {
             if (breaker.succeeded()) {
                 log.info("Pod-count store reachable again");
             }
+            if (keyErrorsLogged.remove(cluster) != null) {
+                log.info("Pod counts of {} readable again", cluster);
+            }
             return snapshot;
         } catch (StoreUnavailableException e) {
             failed("read", e);
+            throw e;
+        } catch (StoreKeyException e) {
+            keyFailed("read", cluster, e);
             throw e;
         }
     }
@@ -57,6 +68,9 @@ final class GuardedStore {
         } catch (StoreUnavailableException e) {
             failed("write", e);
             throw e;
+        } catch (StoreKeyException e) {
+            keyFailed("write", cluster, e);
+            throw e;
         }
     }
 
@@ -65,6 +79,9 @@ final class GuardedStore {
             store.setBackoff(cluster, next, failures);
         } catch (StoreUnavailableException e) {
             failed("backoff", e);
+            throw e;
+        } catch (StoreKeyException e) {
+            keyFailed("backoff", cluster, e);
             throw e;
         }
     }
@@ -75,6 +92,9 @@ final class GuardedStore {
             breaker.succeeded();
         } catch (StoreUnavailableException e) {
             failed("delete", e);
+            throw e;
+        } catch (StoreKeyException e) {
+            keyFailed("delete", cluster, e);
             throw e;
         }
     }
@@ -87,16 +107,29 @@ final class GuardedStore {
             failed("publish", e);
             log.warn("Change event for {} not published; replicas see the change on their next read",
                     event.cluster());
+        } catch (StoreKeyException e) {
+            keyFailed("publish", event.cluster(), e);
         }
     }
 
     /** Records a failure of {@code operation} on the store or the lock service beside it. */
     void failed(String operation, StoreUnavailableException e) {
-        metrics.storeError(operation);
+        metrics.storeError(operation, CacheMetrics.UNAVAILABLE);
         if (breaker.failed()) {
             log.warn("Pod-count store unreachable ({}): serving unavailable for at least {}", e.getMessage(), openFor);
         } else {
             log.debug("Pod-count store still unreachable on {}: {}", operation, e.getMessage());
+        }
+    }
+
+    /** Records that Redis refused {@code operation} on a key of {@code cluster} (or on the lock or channel beside it). */
+    void keyFailed(String operation, String cluster, StoreKeyException e) {
+        metrics.storeError(operation, e.kind().label());
+        if (keyErrorsLogged.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet()).add(e.kind())) {
+            log.warn("Redis refuses the {} of the pod counts of {} ({}: {}); that cluster answers unavailable, the "
+                    + "others are served", operation, cluster, e.kind().label(), e.getMessage());
+        } else {
+            log.debug("Redis still refuses the {} of the pod counts of {}: {}", operation, cluster, e.getMessage());
         }
     }
 }

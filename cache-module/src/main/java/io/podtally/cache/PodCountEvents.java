@@ -9,6 +9,7 @@ public interface PodCountEvents extends AutoCloseable {
      * Publishes an event to every replica, this one included.
      *
      * @throws StoreUnavailableException when the event could not be sent
+     * @throws StoreKeyException when Redis refused it (e.g. {@code NOPERM} on the channel)
      */
     void publish(PodCountEvent event);
 

@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param backoffMax the longest such wait (the wait doubles per consecutive failure up to this)
  * @param warmUpSpread warm-up refreshes are staggered across this, in their warm-up order, each with
  *     a random jitter, so that replicas starting together do not all try at once
- * @param refreshThreads threads running refreshes in this replica
- * @param refreshQueue refreshes that may wait for a thread; further ones are skipped
+ * @param refreshThreads the most refreshes running at once in this replica; their threads start on demand and end
+ *     after 30 s idle. A cluster has at most one refresh at a time, so while fewer clusters refresh at once, a
+ *     cluster whose API server stalls delays no other
+ * @param refreshQueue refreshes that may wait for a thread once {@code refreshThreads} run; further ones are skipped
  * @param circuitOpenFor after a store failure, reads answer {@code unavailable} without trying the
  *     store for this long
  * @param warmUpMaxClusters warm-up refreshes at most this many clusters, the first in the warm-up
@@ -41,7 +43,7 @@ public record PodCountSettings(
     public static final int NO_WARM_UP_LIMIT = Integer.MAX_VALUE;
 
     /**
-     * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 4 threads,
+     * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 32 threads,
      * queue 64, circuit open 1 s, every cluster warmed up, asked-for times flushed every 30 s.
      */
     public static PodCountSettings defaults() {
@@ -90,7 +92,7 @@ public record PodCountSettings(
         private Duration backoffInitial = Duration.ofSeconds(30);
         private Duration backoffMax = Duration.ofMinutes(5);
         private Duration warmUpSpread = Duration.ofSeconds(10);
-        private int refreshThreads = 4;
+        private int refreshThreads = 32;
         private int refreshQueue = 64;
         private Duration circuitOpenFor = Duration.ofSeconds(1);
         private int warmUpMaxClusters = NO_WARM_UP_LIMIT;

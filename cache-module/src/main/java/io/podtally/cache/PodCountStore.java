@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Where the pod counts of every cluster are kept, shared by all replicas (Redis) or by one
  * (in memory). Every method throws {@link StoreUnavailableException} when the store cannot be
- * reached.
+ * reached, and {@link StoreKeyException} when it refuses the cluster's key (that cluster's problem, not an outage).
  */
 public interface PodCountStore {
 

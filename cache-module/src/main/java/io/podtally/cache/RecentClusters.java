@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * When each cluster was last asked for, shared by all replicas (Redis) or kept by one (in memory); it
  * orders the warm-up. Every method throws {@link StoreUnavailableException} when the store cannot be
- * reached.
+ * reached, and {@link StoreKeyException} when Redis refuses its key.
  */
 public interface RecentClusters {
 

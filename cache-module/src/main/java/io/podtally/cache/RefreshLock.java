@@ -13,11 +13,22 @@ public interface RefreshLock {
      *
      * @return the held lock, or empty when someone else holds it
      * @throws StoreUnavailableException when the lock service cannot be reached
+     * @throws StoreKeyException when the lock service refused the cluster's lock key
      */
     Optional<Held> tryLock(String cluster);
 
     /** A lock held by the current thread; {@link #close()} releases it. */
     interface Held extends AutoCloseable {
+
+        /**
+         * Whether the lock still belongs to this holder, asked of the lock service; never throws. A lock whose key
+         * vanished (the lock service restarted or failed over, or the holder paused beyond the watchdog timeout) is
+         * no longer held, even when another holder has taken it since. A lock that cannot be lost, such as one local
+         * to this replica, keeps this default.
+         */
+        default boolean stillHeld() {
+            return true;
+        }
 
         /** Releases the lock if the current thread still holds it; never throws. */
         @Override

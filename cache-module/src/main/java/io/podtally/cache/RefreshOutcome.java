@@ -12,6 +12,11 @@ public enum RefreshOutcome {
     FAILED,
     /** Stopped by the shutdown of this replica: nothing written, no backoff. */
     STOPPED,
+    /**
+     * The cluster's lock was lost while counting (its key vanished: Redis restarted or failed over, or the holder
+     * paused beyond the watchdog timeout): the count stopped, nothing written, no backoff.
+     */
+    LOCK_LOST,
     /** Another replica holds the cluster's lock. */
     SKIPPED_LOCKED,
     /** The counts were fresh when re-read under the lock. */
@@ -20,7 +25,7 @@ public enum RefreshOutcome {
     SUPERSEDED,
     /** The cluster's backoff ({@code @next_attempt}) has not passed. */
     SKIPPED_BACKOFF,
-    /** The store could not be reached. */
+    /** The store could not be reached, or refused the cluster's key ({@link StoreKeyException}). */
     SKIPPED_UNAVAILABLE,
     /** No refresh thread or queue slot was free in this replica. */
     SKIPPED_BUSY;

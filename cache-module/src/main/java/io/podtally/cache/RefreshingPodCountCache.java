@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads never wait for a refresh and never throw for a store failure: when the store cannot be
  * reached (or failed less than {@link PodCountSettings#circuitOpenFor()} ago) they answer
- * {@link FreshnessState#UNAVAILABLE} with the counts this replica last read, if any.
+ * {@link FreshnessState#UNAVAILABLE} with the counts this replica last read, if any. When the store refuses one
+ * cluster's key ({@link StoreKeyException}) that cluster alone answers {@code unavailable}.
+ *
+ * <p>Refreshes run on threads started on demand, at most {@link PodCountSettings#refreshThreads()} at once; as a
+ * cluster has at most one refresh at a time, a cluster whose API server stalls holds one thread and delays no other
+ * cluster while fewer clusters than that refresh at once. Beyond it refreshes wait in a queue of
+ * {@link PodCountSettings#refreshQueue()}; further ones are skipped, counted, and logged at most once per minute.
+ *
+ * <p>A refresh counts only while it holds the cluster's lock: the source asks before each page whether the lock is
+ * still held, and the cache asks again before writing; a refresh that lost it writes nothing
+ * ({@link RefreshOutcome#LOCK_LOST}).
  *
  * <p>Each read notes in memory when its cluster was asked for; a background task writes these times
  * to the {@link RecentClusters} every {@link PodCountSettings#askedFlushInterval()} (and on
@@ -42,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class RefreshingPodCountCache implements PodCountCache, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RefreshingPodCountCache.class);
+    private static final Duration REJECTION_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final PodCountSource source;
     private final GuardedStore store;
@@ -58,6 +70,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private final WarmUp warmUp;
     private final ThreadPoolExecutor refreshExecutor;
     private final ScheduledExecutorService scheduler;
+    private final AtomicLong nextRejectionWarning = new AtomicLong(System.nanoTime());
+    private final AtomicInteger rejectedSinceWarning = new AtomicInteger();
 
     /**
      * @param source counts the pods of a cluster (called only on refresh threads)
@@ -123,7 +137,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         Optional<PodCountSnapshot> stored;
         try {
             stored = store.read(cluster);
-        } catch (StoreUnavailableException e) {
+        } catch (StoreUnavailableException | StoreKeyException e) {
             if (asked) {
                 metrics.read(cluster, FreshnessState.UNAVAILABLE);
             }
@@ -155,6 +169,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
      * Deletes the cluster's counts and publishes the invalidation.
      *
      * @throws StoreUnavailableException when the store cannot be reached
+     * @throws StoreKeyException when the store refuses the cluster's key
      */
     @Override
     public void invalidate(String cluster) {
@@ -216,7 +231,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         Optional<PodCountSnapshot> stored;
         try {
             stored = store.read(cluster);
-        } catch (StoreUnavailableException e) {
+        } catch (StoreUnavailableException | StoreKeyException e) {
             return CompletableFuture.completedFuture(RefreshOutcome.SKIPPED_UNAVAILABLE);
         }
         if (policy.stateOf(stored.orElse(null)) == FreshnessState.FRESH) {
@@ -239,11 +254,26 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         try {
             refreshExecutor.execute(() -> runRefresh(cluster, mine));
         } catch (RejectedExecutionException e) {
-            log.warn("No refresh thread or queue slot free for the pod counts of {}; skipped", cluster);
+            rejected(cluster);
             metrics.refresh(cluster, RefreshOutcome.SKIPPED_BUSY, Duration.ZERO);
             finish(cluster, mine, RefreshOutcome.SKIPPED_BUSY, null);
         }
         return mine.future();
+    }
+
+    /** Counts a refresh the executor refused; warns at most once per {@link #REJECTION_LOG_INTERVAL}. */
+    private void rejected(String cluster) {
+        metrics.refreshRejected(cluster);
+        rejectedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long next = nextRejectionWarning.get();
+        if (now - next >= 0 && nextRejectionWarning.compareAndSet(next, now + REJECTION_LOG_INTERVAL.toNanos())) {
+            log.warn("No refresh thread or queue slot free: the refresh of the pod counts of {} skipped, {} skipped "
+                    + "since the last such warning (at most one per {}; podtally.podcounts.refresh-threads)",
+                    cluster, rejectedSinceWarning.getAndSet(0), REJECTION_LOG_INTERVAL);
+        } else {
+            log.debug("No refresh thread or queue slot free for the pod counts of {}; skipped", cluster);
+        }
     }
 
     /** Whether a refresh that ignores freshness and backoff would count where this one did not. */
@@ -290,20 +320,23 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         } catch (StoreUnavailableException e) {
             store.failed("lock", e);
             return RefreshOutcome.SKIPPED_UNAVAILABLE;
+        } catch (StoreKeyException e) {
+            store.keyFailed("lock", cluster, e);
+            return RefreshOutcome.SKIPPED_UNAVAILABLE;
         }
         metrics.lock(cluster, held.isPresent());
         if (held.isEmpty()) {
             log.debug("Another replica refreshes the pod counts of {}", cluster);
             return RefreshOutcome.SKIPPED_LOCKED;
         }
-        try (RefreshLock.Held ignored = held.get()) {
-            return refreshLocked(cluster, forced);
-        } catch (StoreUnavailableException e) {
+        try (RefreshLock.Held mine = held.get()) {
+            return refreshLocked(cluster, forced, new LockFence(mine));
+        } catch (StoreUnavailableException | StoreKeyException e) {
             return RefreshOutcome.SKIPPED_UNAVAILABLE;
         }
     }
 
-    private RefreshOutcome refreshLocked(String cluster, boolean forced) {
+    private RefreshOutcome refreshLocked(String cluster, boolean forced, LockFence fence) {
         PodCountSnapshot current = store.read(cluster).orElse(null);
         if (!forced) {
             if (policy.stateOf(current) == FreshnessState.FRESH) {
@@ -317,10 +350,13 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         Instant fetchedAt = clock.instant();
         SourceCounts counts;
         try {
-            counts = source.count(cluster);
+            counts = source.count(cluster, fence::keepGoing);
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return stoppedByShutdown(cluster);
+            }
+            if (!fence.keepGoing()) {
+                return lockLost(cluster);
             }
             Instant next = policy.nextAttemptAfter(failures);
             log.warn("Counting the pods of {} failed (attempt {}); next attempt at {}: {}",
@@ -330,6 +366,9 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         }
         if (Thread.currentThread().isInterrupted()) {
             return stoppedByShutdown(cluster);
+        }
+        if (!fence.keepGoing()) {
+            return lockLost(cluster);
         }
         if (!counts.complete() && counts.countsByNode().isEmpty() && counts.pods() == 0) {
             Instant next = policy.nextAttemptAfter(failures);
@@ -363,6 +402,16 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private static RefreshOutcome stoppedByShutdown(String cluster) {
         log.info("Counting the pods of {} stopped by shutdown; nothing written", cluster);
         return RefreshOutcome.STOPPED;
+    }
+
+    /**
+     * A refresh whose lock vanished while it counted: another replica may hold the lock and count now, so what this
+     * one counted is not written, nor is a backoff.
+     */
+    private static RefreshOutcome lockLost(String cluster) {
+        log.warn("The refresh lock of {} was lost while counting (Redis restarted or failed over, or this replica "
+                + "paused beyond the lock watchdog); counting stopped, nothing written", cluster);
+        return RefreshOutcome.LOCK_LOST;
     }
 
     private RefreshOutcome writeComplete(String cluster, PodCountSnapshot snapshot) {
@@ -421,4 +470,22 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     }
 
     private record InFlight(boolean forced, CompletableFuture<RefreshOutcome> future) {}
+
+    /** Tells a refresh whether it still holds its lock; once lost, lost for good (no further round trip). */
+    private static final class LockFence {
+
+        private final RefreshLock.Held held;
+        private boolean lost;
+
+        LockFence(RefreshLock.Held held) {
+            this.held = held;
+        }
+
+        boolean keepGoing() {
+            if (!lost && !held.stillHeld()) {
+                lost = true;
+            }
+            return !lost;
+        }
+    }
 }

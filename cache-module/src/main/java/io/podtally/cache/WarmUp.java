@@ -120,6 +120,11 @@ final class WarmUp {
             log.warn("Which clusters were asked for recently could not be read ({}); warming up in configured order",
                     e.getMessage());
             return Map.of();
+        } catch (StoreKeyException e) {
+            metrics.storeError("last-asked", e.kind().label());
+            log.warn("Which clusters were asked for recently could not be read ({}: {}); warming up in configured order",
+                    e.kind().label(), e.getMessage());
+            return Map.of();
         }
     }
 

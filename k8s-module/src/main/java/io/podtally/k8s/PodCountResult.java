@@ -18,6 +18,8 @@ import java.util.Map;
  * @param restarts times the list restarted after {@code 410 Expired}
  * @param elapsed how long the count took
  * @param failure why the list ended early, or {@code null} when complete
+ * @param stopped whether the list ended early because the caller said to stop (see
+ *     {@link PodCounter#count(java.util.function.BooleanSupplier)})
  */
 public record PodCountResult(
         Map<String, Integer> countsByNode,
@@ -27,9 +29,16 @@ public record PodCountResult(
         long unscheduled,
         int restarts,
         Duration elapsed,
-        String failure) {
+        String failure,
+        boolean stopped) {
 
     public PodCountResult {
         countsByNode = Map.copyOf(countsByNode);
+    }
+
+    /** A result that was not stopped by its caller. */
+    public PodCountResult(Map<String, Integer> countsByNode, boolean complete, int pages, long pods, long unscheduled,
+            int restarts, Duration elapsed, String failure) {
+        this(countsByNode, complete, pages, pods, unscheduled, restarts, elapsed, failure, false);
     }
 }

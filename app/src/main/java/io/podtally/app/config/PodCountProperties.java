@@ -29,7 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     that replicas starting together do not all try at once
  * @param warmUpMaxClusters when set, warm-up counts only this many clusters, the first in warm-up order (those asked
  *     for most recently first, then the others in configured order); must be positive. Unset: every configured cluster
- * @param refreshThreads threads running refreshes in one replica
+ * @param refreshThreads the most refreshes running at once in one replica (one per cluster at most; threads start on
+ *     demand): a cluster whose API server stalls delays no other while fewer clusters than this refresh at once
  * @param lockWatchdogTimeout how long a cluster's refresh lock outlives a replica that died while refreshing (the
  *     lock is renewed every third of it while the refresh runs)
  */
@@ -49,7 +50,7 @@ public record PodCountProperties(
         @DefaultValue("true") boolean warmUp,
         @DefaultValue("10s") Duration warmUpSpread,
         Integer warmUpMaxClusters,
-        @DefaultValue("4") int refreshThreads,
+        @DefaultValue("32") int refreshThreads,
         @DefaultValue("30s") Duration lockWatchdogTimeout) {
 
     public PodCountProperties {

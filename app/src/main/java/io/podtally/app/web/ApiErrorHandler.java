@@ -1,5 +1,6 @@
 package io.podtally.app.web;
 
+import io.podtally.cache.StoreKeyException;
 import io.podtally.cache.StoreUnavailableException;
 import io.podtally.k8s.InvalidClusterNameException;
 import org.slf4j.Logger;
@@ -39,6 +40,13 @@ final class ApiErrorHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ErrorBody> storeUnavailable(StoreUnavailableException e) {
         log.warn("pod-count store unavailable: {}", e.getMessage());
         return error(HttpStatus.SERVICE_UNAVAILABLE, "the pod-count store cannot be reached; try again later");
+    }
+
+    @ExceptionHandler(StoreKeyException.class)
+    ResponseEntity<ErrorBody> storeKeyRefused(StoreKeyException e) {
+        log.warn("pod-count store refused a key ({}): {}", e.kind().label(), e.getMessage());
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "the pod-count store refused this cluster's key ("
+                + e.kind().label() + "); see the log");
     }
 
     @ExceptionHandler(InvalidClusterNameException.class)

@@ -3,7 +3,6 @@ package io.podtally.cache.redis;
 import io.podtally.cache.Listeners;
 import io.podtally.cache.PodCountEvent;
 import io.podtally.cache.PodCountEvents;
-import io.podtally.cache.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +66,7 @@ public final class RedisPodCountEvents implements PodCountEvents {
         try {
             redis.convertAndSend(CHANNEL, toJson(event));
         } catch (DataAccessException e) {
-            throw new StoreUnavailableException(
-                    "Publishing on " + CHANNEL + " failed: " + e.getMostSpecificCause().getMessage(), e);
+            throw RedisErrors.translate("Publishing on " + CHANNEL, e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.podtally.cache.redis;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
+import io.podtally.cache.StoreKeyException;
 import io.podtally.cache.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,8 +31,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * cluster, and when the hash still has that snapshot's {@code @generation} and {@code @fetched_at}
  * the script returns only the meta fields (the backoff fields change without a new generation), which
  * are combined with the kept counts; otherwise it returns the whole hash, which is parsed and kept. A
- * deleted key reads as absent at once. Every Redis failure becomes a {@link StoreUnavailableException}; the command timeout
- * of the template's connection factory bounds each call.
+ * deleted key reads as absent at once. A Redis failure becomes a {@link StoreUnavailableException}, or a
+ * {@link StoreKeyException} when Redis refused the cluster's key ({@code WRONGTYPE}, {@code NOPERM}, {@code OOM}, a
+ * script error); the command timeout of the template's connection factory bounds each call.
  *
  * <p>A hash that cannot be read as a snapshot (a count or meta field that is not a number, a
  * negative count, a missing limit), e.g. after a hand edit, is not trusted in part: it reads as
@@ -181,9 +183,8 @@ public final class RedisPodCountStore implements PodCountStore {
         }
     }
 
-    private static StoreUnavailableException unavailable(String operation, String cluster, DataAccessException e) {
-        return new StoreUnavailableException(
-                "Redis " + operation + " of " + key(cluster) + " failed: " + e.getMostSpecificCause().getMessage(), e);
+    private static RuntimeException unavailable(String operation, String cluster, DataAccessException e) {
+        return RedisErrors.translate("Redis " + operation + " of " + key(cluster), e);
     }
 
     /** The last snapshot parsed for a cluster, with the raw {@code @generation} and {@code @fetched_at} it had. */

@@ -1,7 +1,6 @@
 package io.podtally.cache.redis;
 
 import io.podtally.cache.RecentClusters;
-import io.podtally.cache.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,8 +82,7 @@ public final class RedisRecentClusters implements RecentClusters {
         return recent;
     }
 
-    private static StoreUnavailableException unavailable(String operation, DataAccessException e) {
-        return new StoreUnavailableException(
-                "Redis " + operation + " of " + KEY + " failed: " + e.getMostSpecificCause().getMessage(), e);
+    private static RuntimeException unavailable(String operation, DataAccessException e) {
+        return RedisErrors.translate("Redis " + operation + " of " + KEY, e);
     }
 }

@@ -1,7 +1,6 @@
 package io.podtally.cache.redis;
 
 import io.podtally.cache.RefreshLock;
-import io.podtally.cache.StoreUnavailableException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -16,15 +15,21 @@ import org.slf4j.LoggerFactory;
  * without waiting and without a lease, so Redisson's watchdog keeps it while the holder lives
  * (however long the refresh takes) and lets it lapse within the watchdog timeout when the holder
  * dies.
+ *
+ * <p>{@link Held#stillHeld()} asks Redis whether the lock still belongs to the thread that took it (this client's id
+ * and that thread's); while Redis cannot be reached it answers {@code true} only until the watchdog timeout has
+ * passed since the lock was last confirmed, as the key cannot have expired before then.
  */
 public final class RedissonRefreshLock implements RefreshLock {
 
     private static final Logger log = LoggerFactory.getLogger(RedissonRefreshLock.class);
 
     private final RedissonClient redisson;
+    private final long watchdogNanos;
 
     public RedissonRefreshLock(RedissonClient redisson) {
         this.redisson = Objects.requireNonNull(redisson, "redisson");
+        this.watchdogNanos = TimeUnit.MILLISECONDS.toNanos(redisson.getConfig().getLockWatchdogTimeout());
     }
 
     /** The lock of a cluster: {@code podtally:{C}:refresh-lock}. */
@@ -42,12 +47,51 @@ public final class RedissonRefreshLock implements RefreshLock {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (RedisException e) {
-            throw new StoreUnavailableException("Taking " + lockName(cluster) + " failed: " + e.getMessage(), e);
+            throw RedisErrors.translate("Taking " + lockName(cluster), e);
         }
         if (!acquired) {
             return Optional.empty();
         }
-        return Optional.of(() -> release(lock));
+        return Optional.of(new RedissonHeld(lock, Thread.currentThread().getId(), watchdogNanos));
+    }
+
+    private static final class RedissonHeld implements Held {
+
+        private final RLock lock;
+        private final long threadId;
+        private final long watchdogNanos;
+        private volatile long confirmedAt = System.nanoTime();
+
+        RedissonHeld(RLock lock, long threadId, long watchdogNanos) {
+            this.lock = lock;
+            this.threadId = threadId;
+            this.watchdogNanos = watchdogNanos;
+        }
+
+        @Override
+        public boolean stillHeld() {
+            try {
+                boolean held = lock.isHeldByThread(threadId);
+                if (held) {
+                    confirmedAt = System.nanoTime();
+                }
+                return held;
+            } catch (RedisException e) {
+                if (RedisErrors.isKeyError(e)) {
+                    log.warn("{} cannot be checked ({}); counted as lost", lock.getName(), e.getMessage());
+                    return false;
+                }
+                boolean withinWatchdog = System.nanoTime() - confirmedAt < watchdogNanos;
+                log.debug("Checking {} failed ({}); {}", lock.getName(), e.getMessage(),
+                        withinWatchdog ? "it cannot have lapsed yet" : "counted as lost");
+                return withinWatchdog;
+            }
+        }
+
+        @Override
+        public void close() {
+            release(lock);
+        }
     }
 
     private static void release(RLock lock) {

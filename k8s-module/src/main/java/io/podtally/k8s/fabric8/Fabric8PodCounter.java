@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,9 @@ import tools.jackson.core.JacksonException;
  *   <li>{@code 429} waits for {@code Retry-After} (capped at {@link PodCounterSettings#maxRetryAfter()},
  *       at least {@link #MIN_RETRY_AFTER}) and asks for the same page again, as long as the deadline allows;
  *   <li>any other failure, a page that takes longer than {@link PodCounterSettings#pageTimeout()},
- *       the page cap and the deadline end the list with a partial result that says how far it got.
+ *       the page cap and the deadline end the list with a partial result that says how far it got;
+ *   <li>the caller's {@code keepGoing}, asked before every page request after the first, ends it with a partial
+ *       result that is {@link PodCountResult#stopped() stopped}.
  * </ul>
  * Pods without {@code spec.nodeName} are reported as unscheduled and counted on no node.
  */
@@ -127,12 +130,19 @@ public final class Fabric8PodCounter implements PodCounter {
     }
 
     @Override
-    public PodCountResult count() {
+    public PodCountResult count(BooleanSupplier keepGoing) {
         long start = nanoTime.getAsLong();
         long deadline = start + settings.deadline().toNanos();
         int restarts = 0;
         Attempt attempt = new Attempt();
+        boolean first = true;
         while (true) {
+            if (!first && !keepGoing.getAsBoolean()) {
+                PodCountResult result = attempt.result(false, restarts, elapsed(start), "stopped by the caller", true);
+                log.info("Pod count of {} stopped by the caller after {} pages", target, result.pages());
+                return result;
+            }
+            first = false;
             if (attempt.pages >= settings.maxPages()) {
                 return partial(attempt, restarts, start, "page cap of " + settings.maxPages() + " pages reached");
             }
@@ -214,9 +224,13 @@ public final class Fabric8PodCounter implements PodCounter {
         }
 
         PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure) {
+            return result(complete, restarts, elapsed, failure, false);
+        }
+
+        PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure, boolean stopped) {
             Map<String, Integer> byNode = new HashMap<>(counts.size() * 2);
             counts.forEach((node, n) -> byNode.put(node, n[0]));
-            return new PodCountResult(byNode, complete, pages, pods, unscheduled, restarts, elapsed, failure);
+            return new PodCountResult(byNode, complete, pages, pods, unscheduled, restarts, elapsed, failure, stopped);
         }
     }
 
