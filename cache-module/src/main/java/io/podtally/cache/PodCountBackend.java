@@ -1,6 +1,7 @@
 package io.podtally.cache;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The store, recent clusters, lock and events the pod-count cache runs on, with the clients behind
@@ -38,6 +39,16 @@ public interface PodCountBackend extends AutoCloseable {
 
     /** Whether {@link #clockSkew()} is beyond what freshness tolerates without a warning. */
     boolean clockSkewed();
+
+    /** The per-cluster watch lease, where replicas share one store; empty otherwise (watch mode then falls back). */
+    default Optional<WatchLease> watchLease() {
+        return Optional.empty();
+    }
+
+    /** Where replicas announce themselves, where they share one store. */
+    default Optional<ReplicaRegistry> replicaRegistry() {
+        return Optional.empty();
+    }
 
     /** Closes the events and the clients. */
     @Override

@@ -22,7 +22,9 @@ public record PodCountEvent(String cluster, long generation, Reason reason) {
         /** New counts were written. */
         WRITE,
         /** The counts were deleted. */
-        INVALIDATE;
+        INVALIDATE,
+        /** An operator asked for a recount: the cluster's watch lease holder lists again (watch mode). */
+        RELIST;
 
         /** The lower-case name used on the wire. */
         public String label() {

@@ -1,5 +1,7 @@
 package io.podtally.k8s;
 
+import java.time.Duration;
+
 /** One Kubernetes cluster: its nodes, their metrics and its pod counter. */
 public interface KubernetesCluster {
 
@@ -14,4 +16,12 @@ public interface KubernetesCluster {
 
     /** Counts active pods per node with a paginated LIST. */
     PodCounter podCounter();
+
+    /**
+     * A new, not yet started, watch of the cluster's pods; its list runs as {@link #podCounter()}'s does.
+     *
+     * @param backoffInitial the wait after a failed or partial list (doubles each time)
+     * @param backoffMax the longest wait between lists
+     */
+    PodWatch newPodWatch(Duration backoffInitial, Duration backoffMax);
 }

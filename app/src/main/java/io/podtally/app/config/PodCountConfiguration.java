@@ -2,16 +2,26 @@ package io.podtally.app.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podtally.app.wiring.ClusterPodCountSource;
+import io.podtally.app.wiring.ClusterPodCountWatches;
 import io.podtally.app.wiring.RedisSettingsFactory;
+import io.podtally.app.wiring.ReplicaIds;
 import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.RefreshLock;
 import io.podtally.cache.RefreshingPodCountCache;
 import io.podtally.cache.SwitchingBackend;
+import io.podtally.cache.WatchAwareRefreshLock;
+import io.podtally.cache.WatchCoordinator;
+import io.podtally.cache.WatchLeases;
+import io.podtally.cache.WatchSettings;
 import io.podtally.cache.memory.InMemoryBackend;
 import io.podtally.cache.redis.RedisBackend;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.k8s.ClusterRegistry;
+import io.podtally.k8s.KubernetesCluster;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -80,8 +90,39 @@ class PodCountConfiguration {
     @Bean(destroyMethod = "close")
     RefreshingPodCountCache podCountCache(ClusterRegistry registry, PodCountBackend backend,
             PodCountProperties podCounts, MeterRegistry meterRegistry, Clock clock) {
+        RefreshLock lock = backend.lock();
+        if (podCounts.mode() == PodCountProperties.Mode.WATCH && backend.watchLease().isPresent()) {
+            lock = new WatchAwareRefreshLock(lock, backend.watchLease().get());
+        }
         return new RefreshingPodCountCache(new ClusterPodCountSource(registry), backend.store(),
-                backend.recentClusters(), backend.lock(), backend.events(), podCounts.cacheSettings(), meterRegistry,
+                backend.recentClusters(), lock, backend.events(), podCounts.cacheSettings(), meterRegistry,
                 clock);
+    }
+
+    /**
+     * Watch mode's leases and watches ({@code podtally.podcounts.mode=watch} on a shared store); started after the
+     * context, in the background. Absent in paginated mode.
+     */
+    @Bean(destroyMethod = "close")
+    WatchLeases watchLeases(ClusterRegistry registry, PodCountBackend backend, PodCountProperties podCounts,
+            MeterRegistry meterRegistry, Clock clock) {
+        if (podCounts.mode() != PodCountProperties.Mode.WATCH) {
+            return WatchLeases.none();
+        }
+        if (backend.watchLease().isEmpty() || backend.replicaRegistry().isEmpty()) {
+            log.warn("podtally.podcounts.mode=watch needs a shared store (podtally.store=redis); the {} store counts "
+                    + "with the paginated refresh only", backend.kind());
+            return WatchLeases.none();
+        }
+        WatchSettings settings = new WatchSettings(ReplicaIds.current(), podCounts.watchFlush(),
+                Duration.ofSeconds(15), Duration.ofSeconds(30));
+        List<String> clusters = registry.clusters().stream().map(KubernetesCluster::name).toList();
+        WatchCoordinator coordinator = new WatchCoordinator(clusters, backend.watchLease().get(),
+                backend.replicaRegistry().get(), new ClusterPodCountWatches(registry, podCounts.backoffInitial(),
+                        podCounts.backoffMax()), backend.store(), backend.events(), podCounts.cacheSettings(),
+                settings, meterRegistry, clock);
+        coordinator.start();
+        log.info("Pod counts come from one watch per cluster across the replicas (replica {})", settings.replica());
+        return WatchLeases.of(coordinator);
     }
 }

@@ -32,7 +32,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshThreads the most refreshes running at once in one replica (one per cluster at most; threads start on
  *     demand): a cluster whose API server stalls delays no other while fewer clusters than this refresh at once
  * @param lockWatchdogTimeout how long a cluster's refresh lock outlives a replica that died while refreshing (the
- *     lock is renewed every third of it while the refresh runs)
+ *     lock is renewed every third of it while the refresh runs); also how long a cluster's watch lease outlives its
+ *     holder
+ * @param mode {@code watch}: per cluster one replica holds a watch lease, lists once, follows a pod watch and writes
+ *     the counts as they change, with the paginated refresh as the fallback; {@code paginated}: the paginated refresh
+ *     only. Watch mode needs {@code podtally.store=redis} (with the in-memory store it runs as {@code paginated})
+ * @param watchFlush in watch mode, how often the lease holder writes the counts that changed (a burst of events
+ *     becomes one write), checks that it still holds the lease and that the hash was not deleted
  */
 @ConfigurationProperties("podtally.podcounts")
 public record PodCountProperties(
@@ -51,7 +57,17 @@ public record PodCountProperties(
         @DefaultValue("10s") Duration warmUpSpread,
         Integer warmUpMaxClusters,
         @DefaultValue("32") int refreshThreads,
-        @DefaultValue("30s") Duration lockWatchdogTimeout) {
+        @DefaultValue("30s") Duration lockWatchdogTimeout,
+        @DefaultValue("paginated") Mode mode,
+        @DefaultValue("500ms") Duration watchFlush) {
+
+    /** Where the counts come from. */
+    public enum Mode {
+        /** One watch per cluster for the deployment, the paginated refresh as fallback. */
+        WATCH,
+        /** The paginated refresh only. */
+        PAGINATED
+    }
 
     public PodCountProperties {
         PropertyChecks.requirePositive("podtally.podcounts.fresh-for", freshFor);
@@ -67,6 +83,7 @@ public record PodCountProperties(
         PropertyChecks.requireRange("podtally.podcounts.max-restarts", maxRestarts, 0, 100);
         PropertyChecks.requireRange("podtally.podcounts.refresh-threads", refreshThreads, 1, 64);
         PropertyChecks.requirePositive("podtally.podcounts.lock-watchdog-timeout", lockWatchdogTimeout);
+        PropertyChecks.requirePositive("podtally.podcounts.watch-flush", watchFlush);
         if (warmUpSpread == null || warmUpSpread.isNegative()) {
             throw new IllegalArgumentException("podtally.podcounts.warm-up-spread must not be negative, was "
                     + warmUpSpread);

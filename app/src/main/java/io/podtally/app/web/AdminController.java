@@ -1,6 +1,7 @@
 package io.podtally.app.web;
 
 import io.podtally.cache.PodCountCache;
+import io.podtally.cache.WatchLeases;
 import io.podtally.k8s.KubernetesCluster;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -36,10 +37,12 @@ final class AdminController {
 
     private final ClusterLookup clusters;
     private final PodCountCache podCounts;
+    private final WatchLeases watchLeases;
 
-    AdminController(ClusterLookup clusters, PodCountCache podCounts) {
+    AdminController(ClusterLookup clusters, PodCountCache podCounts, WatchLeases watchLeases) {
         this.clusters = clusters;
         this.podCounts = podCounts;
+        this.watchLeases = watchLeases;
     }
 
     @PostMapping("/clusters/{cluster}/pod-counts/invalidate")
@@ -77,6 +80,10 @@ final class AdminController {
 
     private ResponseEntity<Responses.AdminAction> refreshCluster(String name) {
         KubernetesCluster cluster = clusters.require(name);
+        if (watchLeases.requestRelist(cluster.name())) {
+            log.info("admin refresh cluster={} outcome=relist asked of the watch lease holder", cluster.name());
+            return accepted(cluster, "refresh", "refresh started");
+        }
         podCounts.refresh(cluster.name()).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 log.warn("admin refresh cluster={} outcome=failed: {}", cluster.name(), failure.toString());

@@ -2,6 +2,8 @@ package io.podtally.app.web;
 
 import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountCache;
+import io.podtally.cache.StoreUnavailableException;
+import io.podtally.cache.WatchLeases;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.NodeCache;
@@ -23,11 +25,14 @@ final class ClusterController {
     private final ClusterRegistry registry;
     private final PodCountCache podCounts;
     private final PodCountBackend store;
+    private final WatchLeases watchLeases;
 
-    ClusterController(ClusterRegistry registry, PodCountCache podCounts, PodCountBackend store) {
+    ClusterController(ClusterRegistry registry, PodCountCache podCounts, PodCountBackend store,
+            WatchLeases watchLeases) {
         this.registry = registry;
         this.podCounts = podCounts;
         this.store = store;
+        this.watchLeases = watchLeases;
     }
 
     @GetMapping(path = "/api/v1/clusters", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -48,6 +53,20 @@ final class ClusterController {
                 Responses.Informer.of(nodes, nodes.synced() ? nodes.list().size() : 0),
                 new Responses.Metrics(Responses.label(metrics.state()),
                         metrics.fetchedAt() == null ? null : metrics.fetchedAt().toString()),
-                PodCountsInfo.of(podCounts.peek(cluster.name())));
+                PodCountsInfo.of(podCounts.peek(cluster.name())),
+                watch(cluster.name()));
+    }
+
+    private Responses.Watch watch(String cluster) {
+        if (!watchLeases.enabled()) {
+            return null;
+        }
+        try {
+            return watchLeases.holder(cluster)
+                    .map(h -> new Responses.Watch(h.replica(), h.since().toString(), h.state()))
+                    .orElseGet(() -> new Responses.Watch(null, null, "none"));
+        } catch (StoreUnavailableException e) {
+            return new Responses.Watch(null, null, "unknown");
+        }
     }
 }

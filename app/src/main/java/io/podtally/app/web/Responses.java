@@ -76,7 +76,15 @@ final class Responses {
             String name,
             Informer informer,
             Metrics metrics,
-            @JsonProperty("pod_counts") PodCountsInfo podCounts) {
+            @JsonProperty("pod_counts") PodCountsInfo podCounts,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Watch watch) {
+    }
+
+    /**
+     * The watch of a cluster's pods in watch mode: the replica holding its lease ({@code null} when none does: the
+     * paginated refresh counts), since when, and the watch's state.
+     */
+    record Watch(String holder, String since, String state) {
     }
 
     /** A node informer's state. */

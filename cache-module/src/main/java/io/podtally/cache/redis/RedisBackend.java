@@ -7,6 +7,8 @@ import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.RecentClusters;
 import io.podtally.cache.RefreshLock;
+import io.podtally.cache.ReplicaRegistry;
+import io.podtally.cache.WatchLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,6 +47,8 @@ public final class RedisBackend implements PodCountBackend {
     private final RedisPodCountEvents events;
     private final EventSubscription subscription;
     private final RedisClockCheck clockCheck;
+    private final RedissonWatchLease watchLease;
+    private final RedisReplicaRegistry replicaRegistry;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
@@ -60,6 +64,8 @@ public final class RedisBackend implements PodCountBackend {
         this.store = new RedisPodCountStore(template, cacheSettings);
         this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
         this.lock = new RedissonRefreshLock(redisson);
+        this.watchLease = new RedissonWatchLease(redisson, template);
+        this.replicaRegistry = new RedisReplicaRegistry(template);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
     }
 
@@ -168,6 +174,16 @@ public final class RedisBackend implements PodCountBackend {
     @Override
     public boolean clockSkewed() {
         return clockCheck.beyondTolerance();
+    }
+
+    @Override
+    public Optional<WatchLease> watchLease() {
+        return Optional.of(watchLease);
+    }
+
+    @Override
+    public Optional<ReplicaRegistry> replicaRegistry() {
+        return Optional.of(replicaRegistry);
     }
 
     /** Stops the clock check and the events, then the Redis clients. */

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.podtally.k8s.ClusterSettings;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.PodCounter;
+import io.podtally.k8s.PodWatch;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** One cluster: its client, node cache, node metrics and pod counter. */
@@ -14,6 +16,7 @@ public final class Fabric8KubernetesCluster implements KubernetesCluster, AutoCl
     private final Fabric8NodeCache nodes;
     private final Fabric8NodeMetricsCache metrics;
     private final Fabric8PodCounter podCounter;
+    private final ClusterSettings settings;
 
     /**
      * @param name the cluster's (valid) name
@@ -29,6 +32,7 @@ public final class Fabric8KubernetesCluster implements KubernetesCluster, AutoCl
         this.nodes = new Fabric8NodeCache(name, client, settings.informerSyncTimeout(), nodeScheduler);
         this.metrics = new Fabric8NodeMetricsCache(name, client, settings.metricsRefreshInterval(), metricsScheduler);
         this.podCounter = new Fabric8PodCounter(client, settings.podCounter());
+        this.settings = settings;
     }
 
     @Override
@@ -49,6 +53,11 @@ public final class Fabric8KubernetesCluster implements KubernetesCluster, AutoCl
     @Override
     public PodCounter podCounter() {
         return podCounter;
+    }
+
+    @Override
+    public PodWatch newPodWatch(Duration backoffInitial, Duration backoffMax) {
+        return new Fabric8PodWatch(name, client, settings.podCounter(), backoffInitial, backoffMax);
     }
 
     /** The cluster's fabric8 client. */

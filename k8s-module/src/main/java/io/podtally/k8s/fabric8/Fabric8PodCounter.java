@@ -83,6 +83,7 @@ public final class Fabric8PodCounter implements PodCounter {
     private final String target;
     private final PodCounterSettings settings;
     private final boolean askForTable;
+    private final PodListPageParser.Visitor visitor;
     private final LongSupplier nanoTime = System::nanoTime;
 
     /**
@@ -100,8 +101,19 @@ public final class Fabric8PodCounter implements PodCounter {
      * JSON it then reads; the client-cost benchmark compares the two.
      */
     public Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, boolean askForTable) {
+        this(client, settings, askForTable, PodListPageParser.Visitor.NONE);
+    }
+
+    /** A counter that tells {@code visitor} each listed pod (it asks for the plain list, whose items have keys). */
+    Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, PodListPageParser.Visitor visitor) {
+        this(client, settings, false, visitor);
+    }
+
+    private Fabric8PodCounter(KubernetesClient client, PodCounterSettings settings, boolean askForTable,
+            PodListPageParser.Visitor visitor) {
         Objects.requireNonNull(client, "client");
         this.askForTable = askForTable;
+        this.visitor = Objects.requireNonNull(visitor, "visitor");
         this.settings = validate(Objects.requireNonNull(settings, "settings"));
         this.http = client.getHttpClient().newBuilder()
                 .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
@@ -169,6 +181,7 @@ public final class Fabric8PodCounter implements PodCounter {
                             + expired.reason() + ") after " + restarts + " restarts");
                 }
                 restarts++;
+                visitor.restarted();
                 log.debug("Pod page {} of {} expired (410); restarting the list ({} of {})", number, target,
                         restarts, settings.maxRestarts());
                 attempt = new Attempt();
@@ -306,7 +319,7 @@ public final class Fabric8PodCounter implements PodCounter {
         body.done().whenComplete((done, error) -> stream.end(error));
         body.consume();
         try {
-            return new Outcome.Listed(PodListPageParser.parse(stream));
+            return new Outcome.Listed(PodListPageParser.parse(stream, visitor));
         } catch (JacksonException | IllegalArgumentException e) {
             body.cancel();
             if (stream.timedOut()) {

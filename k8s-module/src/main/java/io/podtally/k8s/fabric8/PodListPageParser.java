@@ -50,14 +50,50 @@ final class PodListPageParser {
     }
 
     /**
-     * Parses a page.
+     * Told, as a page is read, what a list holds item by item, for a reader that keeps more than the counts (the
+     * pod watch's list). Called on the thread that parses.
+     */
+    interface Visitor {
+
+        /** Keeps nothing. */
+        Visitor NONE = new Visitor() {
+        };
+
+        /** The list's {@code metadata.resourceVersion}. */
+        default void listVersion(String resourceVersion) {
+        }
+
+        /**
+         * An item of a {@code PodList}.
+         *
+         * @param key the pod's {@code metadata.uid}, or {@code namespace/name} when it has none
+         * @param nodeName {@code spec.nodeName}, or {@code null}
+         * @param active whether its phase is neither {@code Succeeded} nor {@code Failed}
+         */
+        default void item(String key, String nodeName, boolean active) {
+        }
+
+        /** The list starts again from its first page (after {@code 410 Expired}): forget what was told. */
+        default void restarted() {
+        }
+    }
+
+    /** Parses a page; see {@link #parse(InputStream, Visitor)}. */
+    static Page parse(InputStream body) {
+        return parse(body, Visitor.NONE);
+    }
+
+    /**
+     * Parses a page, telling {@code visitor} the list's version and each item of a {@code PodList} (a table's rows
+     * carry no key and are not told).
      *
      * @throws JacksonException when the body is not JSON or ends early (an I/O failure while reading it included)
      * @throws IllegalArgumentException when the body is JSON but neither a pod list nor a pod table
      *     that can be read (a table whose rows come before its column definitions, or without a
      *     {@code Node} column)
      */
-    static Page parse(InputStream body) {
+    static Page parse(InputStream body, Visitor visitor) {
+        boolean keys = visitor != Visitor.NONE;
         Map<String, int[]> counts = new HashMap<>();
         long pods = 0;
         long unscheduled = 0;
@@ -111,6 +147,8 @@ final class PodListPageParser {
                             continueToken = token.isEmpty() ? null : token;
                         } else if ("remainingItemCount".equals(field) && v == JsonToken.VALUE_NUMBER_INT) {
                             remaining = p.getLongValue();
+                        } else if ("resourceVersion".equals(field) && v == JsonToken.VALUE_STRING) {
+                            visitor.listVersion(p.getString());
                         } else {
                             p.skipChildren();
                         }
@@ -121,7 +159,10 @@ final class PodListPageParser {
                         if (t != JsonToken.START_OBJECT) {
                             throw new IllegalArgumentException("not a pod list: an item is " + t);
                         }
-                        Item item = item(p);
+                        Item item = item(p, keys);
+                        if (keys) {
+                            visitor.item(item.key(), item.nodeName(), item.active());
+                        }
                         if (!item.active()) {
                             inactive++;
                         } else if (item.nodeName() == null || item.nodeName().isEmpty()) {
@@ -205,19 +246,22 @@ final class PodListPageParser {
         return node;
     }
 
-    private record Item(String nodeName, String phase) {
+    private record Item(String key, String nodeName, String phase) {
         boolean active() {
             return !"Succeeded".equals(phase) && !"Failed".equals(phase);
         }
     }
 
-    private static Item item(JsonParser p) {
+    private static Item item(JsonParser p, boolean keys) {
+        String key = null;
         String nodeName = null;
         String phase = null;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
-            if ("spec".equals(name) && value == JsonToken.START_OBJECT) {
+            if (keys && "metadata".equals(name) && value == JsonToken.START_OBJECT) {
+                key = key(p);
+            } else if ("spec".equals(name) && value == JsonToken.START_OBJECT) {
                 nodeName = field(p, "nodeName");
             } else if ("status".equals(name) && value == JsonToken.START_OBJECT) {
                 phase = field(p, "phase");
@@ -225,7 +269,28 @@ final class PodListPageParser {
                 p.skipChildren();
             }
         }
-        return new Item(nodeName, phase);
+        return new Item(key, nodeName, phase);
+    }
+
+    /** The {@code uid} of the metadata the parser is in, else its {@code namespace/name}; skips the rest. */
+    private static String key(JsonParser p) {
+        String uid = null;
+        String namespace = null;
+        String name = null;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_STRING && "uid".equals(field)) {
+                uid = p.getString();
+            } else if (value == JsonToken.VALUE_STRING && "namespace".equals(field)) {
+                namespace = p.getString();
+            } else if (value == JsonToken.VALUE_STRING && "name".equals(field)) {
+                name = p.getString();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return uid != null && !uid.isEmpty() ? uid : namespace + "/" + name;
     }
 
     /** Reads the string field {@code wanted} of the object the parser is in, skipping the rest of it. */

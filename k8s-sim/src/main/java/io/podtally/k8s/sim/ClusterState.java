@@ -50,7 +50,7 @@ final class ClusterState {
     private record Event(long resourceVersion, String type, Object object, Object previous) {
     }
 
-    private record Watch(Kind kind, WatchSink sink, FieldSelector selector, String namespace) {
+    private record Watch(Kind kind, WatchSink sink, FieldSelector selector, String namespace, boolean bookmarks) {
     }
 
     /**
@@ -385,6 +385,22 @@ final class ClusterState {
         return victims.size();
     }
 
+    synchronized int schedulePods(String nodeName, int count) {
+        requireNode(nodeName);
+        List<SimPod> waiting = activePodsOn(null, count);
+        if (!waiting.isEmpty()) {
+            beforePodsChange();
+        }
+        for (SimPod pod : waiting) {
+            SimPod running = pod.onNode(nodeName, SimPod.Phase.RUNNING, ++resourceVersion);
+            lastPodChange = resourceVersion;
+            pods.remove(pod);
+            pods.add(running);
+            record(Kind.PODS, "MODIFIED", running, pod);
+        }
+        return waiting.size();
+    }
+
     private List<SimPod> activePodsOn(String nodeName, int count) {
         List<SimPod> found = new ArrayList<>();
         for (SimPod pod : pods) {
@@ -451,7 +467,13 @@ final class ClusterState {
      * API server's {@code 410 Gone} error event.
      */
     synchronized void openWatch(Kind kind, Long sinceVersion, FieldSelector selector, String namespace, WatchSink sink) {
-        Watch watch = new Watch(kind, sink, selector, namespace);
+        openWatch(kind, sinceVersion, selector, namespace, false, sink);
+    }
+
+    /** {@link #openWatch(Kind, Long, FieldSelector, String, WatchSink)}; with {@code bookmarks} it gets {@link #sendBookmarks()}. */
+    synchronized void openWatch(Kind kind, Long sinceVersion, FieldSelector selector, String namespace,
+            boolean bookmarks, WatchSink sink) {
+        Watch watch = new Watch(kind, sink, selector, namespace, bookmarks);
         if (sinceVersion == null || sinceVersion == 0) {
             if (kind == Kind.NODES) {
                 nodes.values().forEach(n -> sink.send(ListJson.nodeEvent("ADDED", n)));
@@ -487,6 +509,36 @@ final class ClusterState {
 
     synchronized int openWatches(Kind kind) {
         return (int) watches.stream().filter(w -> w.kind() == kind).count();
+    }
+
+    /** Sends a {@code BOOKMARK} at the current resource version to every watch that allowed bookmarks. */
+    synchronized void sendBookmarks() {
+        for (Watch watch : watches) {
+            if (watch.bookmarks()) {
+                watch.sink().send(ListJson.bookmarkEvent(watch.kind() == Kind.PODS ? "Pod" : "Node", resourceVersion));
+            }
+        }
+    }
+
+    /**
+     * Advances the resource version and forgets every change up to it, as etcd's compaction does, then ends the open
+     * watches: resuming one from the version it last saw answers {@code 410 Gone}.
+     */
+    synchronized void compact() {
+        long compactedTo = ++resourceVersion;
+        for (Kind kind : Kind.values()) {
+            events.get(kind).clear();
+            droppedUpTo.put(kind, compactedTo);
+        }
+        endWatches();
+    }
+
+    /** Ends every open watch normally, as the API server's watch timeout does. */
+    synchronized void endWatches() {
+        for (Watch watch : watches) {
+            watch.sink().close(1000, "watch closed");
+        }
+        watches.clear();
     }
 
     synchronized void closeAllWatches() {

@@ -72,6 +72,11 @@ final class ListJson {
         }), StandardCharsets.UTF_8);
     }
 
+    static String bookmarkEvent(String kind, long resourceVersion) {
+        return "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"" + kind + "\",\"apiVersion\":\"v1\",\"metadata\":"
+                + "{\"resourceVersion\":\"" + resourceVersion + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"false\"}}}}";
+    }
+
     static String errorEvent(int code, String reason, String message) {
         return new String(SimJson.write(256, g -> {
             g.writeStartObject();

@@ -51,11 +51,11 @@ final class SimDispatcher extends Dispatcher {
     private final RequestCounters counters;
     private final WatchHandler watches;
 
-    SimDispatcher(SimulatedCluster cluster, ClusterState state, RequestCounters counters) {
+    SimDispatcher(SimulatedCluster cluster, ClusterState state, RequestCounters counters, WatchHandler watches) {
         this.cluster = cluster;
         this.state = state;
         this.counters = counters;
-        this.watches = new WatchHandler(state);
+        this.watches = watches;
     }
 
     @Override
@@ -270,7 +270,11 @@ final class SimDispatcher extends Dispatcher {
                 : FieldSelector.everything();
         String rv = query.get("resourceVersion");
         Long since = rv == null || rv.isEmpty() ? null : Long.valueOf(rv);
-        return watches.watch(kind, since, selector, namespace, webSocket);
+        String timeoutSeconds = query.get("timeoutSeconds");
+        Duration timeout = timeoutSeconds == null || timeoutSeconds.isEmpty() ? null
+                : Duration.ofSeconds(Long.parseLong(timeoutSeconds));
+        boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
+        return watches.watch(kind, since, selector, namespace, webSocket, timeout, bookmarks);
     }
 
     private MockResponse metrics(String[] segments) {

@@ -45,6 +45,10 @@ record SimPod(
         return new SimPod(namespace, name, app, workload, nodeName, newPhase, seed, createdEpochSecond, newResourceVersion);
     }
 
+    SimPod onNode(String node, Phase newPhase, long newResourceVersion) {
+        return new SimPod(namespace, name, app, workload, node, newPhase, seed, createdEpochSecond, newResourceVersion);
+    }
+
     static SimPod probe(String namespace, String name) {
         return new SimPod(namespace, name, null, null, null, null, 0, 0, 0);
     }

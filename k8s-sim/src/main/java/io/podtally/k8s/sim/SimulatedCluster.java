@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import org.slf4j.Logger;
@@ -44,7 +47,12 @@ import org.slf4j.LoggerFactory;
  * the true number of active pods per node.
  *
  * <p>Watches are served over WebSockets, as fabric8 clients open them; a plain HTTP watch gets
- * the replayed events and ends. Built on fabric8's mockwebserver.
+ * the replayed events and ends. A pod watch gets {@code ADDED}, {@code MODIFIED} and {@code DELETED}
+ * for pods added, changed and deleted, as the API server filters them by field selector (a pod that
+ * leaves the selection is {@code DELETED}); {@code BOOKMARK}s every {@link #bookmarkInterval(Duration)}
+ * (and on {@link #bookmark()}) when it allowed them; it ends after its {@code timeoutSeconds} or the
+ * {@link #watchTimeout(Duration)}; {@link #compact()} forgets the history, so that a watch resumed
+ * from an older version answers {@code 410 Gone}. Built on fabric8's mockwebserver.
  *
  * <pre>{@code
  * try (SimulatedCluster sim = SimulatedCluster.builder().nodes(104).activePods(2613).seed(42).start()) {
@@ -78,6 +86,9 @@ public final class SimulatedCluster implements AutoCloseable {
     private volatile boolean unavailable;
     private volatile DefaultMockServer server;
     private volatile int port;
+    private volatile Duration watchTimeout;
+    private final ScheduledExecutorService timer;
+    private ScheduledFuture<?> bookmarks;
 
     private static final class FaultSlot {
         private final PageFault fault;
@@ -93,7 +104,15 @@ public final class SimulatedCluster implements AutoCloseable {
         this.clock = builder.clock;
         this.state = new ClusterState(new ClusterSpec(builder.nodes, builder.activePods, builder.unscheduledShare,
                 builder.succeededShare, builder.failedShare, builder.emptyNodeShare, builder.seed, clock.instant()));
-        this.dispatcher = new SimDispatcher(this, state, requestCounters);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "simulated-cluster-watches");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.dispatcher = new SimDispatcher(this, state, requestCounters,
+                new WatchHandler(state, timer, () -> watchTimeout));
+        this.watchTimeout = builder.watchTimeout;
+        bookmarkInterval(builder.bookmarkInterval);
         this.pageLatency = builder.pageLatency;
         this.metricsEnabled = builder.metrics;
         this.tablesEnabled = builder.tables;
@@ -158,6 +177,7 @@ public final class SimulatedCluster implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        timer.shutdownNow();
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -337,6 +357,48 @@ public final class SimulatedCluster implements AutoCloseable {
         return state.openWatches(ClusterState.Kind.NODES);
     }
 
+    /**
+     * How often watches that allowed bookmarks get a {@code BOOKMARK} at the current resource version (the
+     * API server sends one about every minute); zero: only on {@link #bookmark()}.
+     */
+    public synchronized void bookmarkInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("bookmark interval must not be negative");
+        }
+        if (bookmarks != null) {
+            bookmarks.cancel(false);
+            bookmarks = null;
+        }
+        if (!interval.isZero()) {
+            bookmarks = timer.scheduleWithFixedDelay(state::sendBookmarks, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends a {@code BOOKMARK} to every open watch that allowed bookmarks, now. */
+    public void bookmark() {
+        state.sendBookmarks();
+    }
+
+    /** The longest a watch stays open (the request's {@code timeoutSeconds} may be shorter); {@code null}: no limit. */
+    public void watchTimeout(Duration timeout) {
+        this.watchTimeout = timeout;
+    }
+
+    /**
+     * Advances the resource version and forgets the history of changes up to it, as etcd's compaction does, and ends
+     * the open watches: a client that resumes its watch from the version it last saw gets {@code 410 Gone} and has to
+     * list again.
+     */
+    public void compact() {
+        state.compact();
+    }
+
+    /** Ends every open watch normally, as the API server's watch timeout does; clients resume from their last version. */
+    public void endWatches() {
+        state.endWatches();
+    }
+
     /** Open pod watches. */
     public int openPodWatches() {
         return state.openWatches(ClusterState.Kind.PODS);
@@ -422,6 +484,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return state.completePods(nodeName, count);
     }
 
+    /** Binds up to {@code count} unscheduled Pending pods to {@code nodeName}, Running; returns how many. */
+    public int schedulePods(String nodeName, int count) {
+        return state.schedulePods(nodeName, count);
+    }
+
     long clockSeconds() {
         return clock.instant().getEpochSecond();
     }
@@ -459,8 +526,22 @@ public final class SimulatedCluster implements AutoCloseable {
         private boolean metrics = true;
         private boolean tables = true;
         private Clock clock = Clock.systemUTC();
+        private Duration bookmarkInterval = Duration.ofMinutes(1);
+        private Duration watchTimeout;
 
         private Builder() {
+        }
+
+        /** How often watches that allowed bookmarks get one (default 1 minute; zero: only on {@link #bookmark()}). */
+        public Builder bookmarkInterval(Duration value) {
+            this.bookmarkInterval = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The longest a watch stays open (default no limit but the request's {@code timeoutSeconds}). */
+        public Builder watchTimeout(Duration value) {
+            this.watchTimeout = value;
+            return this;
         }
 
         /** Number of nodes; with 10 or more, three are control-plane nodes. */

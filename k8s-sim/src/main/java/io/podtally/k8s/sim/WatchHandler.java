@@ -4,31 +4,52 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers watch requests: over a WebSocket, as fabric8 clients open them, the watch replays and then
- * follows the cluster's changes; over plain HTTP it gets the replayed events and ends.
+ * follows the cluster's changes; over plain HTTP it gets the replayed events and ends. A WebSocket
+ * watch ends after its {@code timeoutSeconds}, or after the cluster's watch timeout when that is
+ * shorter, as the API server ends watches.
  */
 final class WatchHandler {
 
     private static final Logger log = LoggerFactory.getLogger(WatchHandler.class);
 
     private final ClusterState state;
+    private final ScheduledExecutorService timer;
+    private final Supplier<Duration> watchTimeout;
 
-    WatchHandler(ClusterState state) {
+    WatchHandler(ClusterState state, ScheduledExecutorService timer, Supplier<Duration> watchTimeout) {
         this.state = state;
+        this.timer = timer;
+        this.watchTimeout = watchTimeout;
     }
 
+    /**
+     * A watch.
+     *
+     * @param timeout the request's {@code timeoutSeconds}, or {@code null}
+     * @param bookmarks whether the request allowed bookmarks
+     */
     MockResponse watch(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace,
-            boolean webSocket) {
+            boolean webSocket, Duration timeout, boolean bookmarks) {
         if (!webSocket) {
             return replay(kind, since, selector, namespace);
         }
-        return new MockResponse().withWebSocketUpgrade(new WatchListener(kind, since, selector, namespace));
+        Duration limit = watchTimeout.get();
+        if (timeout != null && (limit == null || timeout.compareTo(limit) < 0)) {
+            limit = timeout;
+        }
+        return new MockResponse().withWebSocketUpgrade(
+                new WatchListener(kind, since, selector, namespace, bookmarks, limit));
     }
 
     private MockResponse replay(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace) {
@@ -60,21 +81,30 @@ final class WatchHandler {
         private final Long since;
         private final FieldSelector selector;
         private final String namespace;
+        private final boolean bookmarks;
+        private final Duration timeout;
         private final OrderedOutbox outbox = new OrderedOutbox();
         private volatile WebSocket socket;
         private volatile boolean closed;
 
-        WatchListener(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace) {
+        WatchListener(ClusterState.Kind kind, Long since, FieldSelector selector, String namespace, boolean bookmarks,
+                Duration timeout) {
             this.kind = kind;
             this.since = since;
             this.selector = selector;
             this.namespace = namespace;
+            this.bookmarks = bookmarks;
+            this.timeout = timeout;
         }
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
             socket = webSocket;
-            state.openWatch(kind, since, selector, namespace, this);
+            state.openWatch(kind, since, selector, namespace, bookmarks, this);
+            if (timeout != null) {
+                timer.schedule(() -> close(1000, "watch timeout"), Math.max(1, timeout.toMillis()),
+                        TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override

@@ -1,0 +1,45 @@
+package io.podtally.cache;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The per-cluster watch lease: at most one replica at a time watches a cluster's pods and writes its counts. A lease
+ * lapses on its own within its timeout when its holder dies. Every method throws {@link StoreUnavailableException}
+ * when the lease service cannot be reached.
+ */
+public interface WatchLease {
+
+    /** Takes the cluster's lease without waiting; empty when someone holds it. */
+    Optional<Held> tryAcquire(String cluster);
+
+    /** Whether any replica holds the cluster's lease now. */
+    boolean isHeld(String cluster);
+
+    /** Publishes who holds the cluster's lease, valid for {@code ttl}. */
+    void describe(String cluster, Holder holder, Duration ttl);
+
+    /** Who holds the cluster's lease, as last published, if anyone does. */
+    Optional<Holder> holder(String cluster);
+
+    /** A lease taken by this replica. */
+    interface Held {
+
+        /** Whether this replica still holds it (the lease may have lapsed: Redis restarted, a pause outlived it). */
+        boolean stillHeld();
+
+        /** Gives the lease up; never throws (a lease that cannot be released lapses within its timeout). */
+        void release();
+    }
+
+    /**
+     * A lease holder.
+     *
+     * @param replica the holder's replica id
+     * @param since when it took the lease
+     * @param state its watch's state
+     */
+    record Holder(String replica, Instant since, String state) {
+    }
+}

@@ -1,0 +1,153 @@
+package io.podtally.cache.redis;
+
+import io.podtally.cache.StoreUnavailableException;
+import io.podtally.cache.WatchLease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The {@link WatchLease} in Redis: a Redisson lock {@code podtally:{C}:watch-lease} taken without a lease time, so
+ * Redisson's watchdog renews it while the replica lives and it lapses within the watchdog timeout when the replica
+ * dies. Each lease is held under an owner id of its own rather than a thread's, so the scheduler that checks and
+ * releases it need not be the thread that took it. Who holds it is published beside it, in
+ * {@code podtally:{C}:watch-holder} (replica, since, state; it expires with the holder's heartbeat).
+ */
+public final class RedissonWatchLease implements WatchLease {
+
+    private static final Logger log = LoggerFactory.getLogger(RedissonWatchLease.class);
+    private static final long TIMEOUT_MS = 5_000;
+    /** Owner ids far from any thread id, so a lease never looks held by a thread of this replica. */
+    private static final AtomicLong OWNERS = new AtomicLong(1L << 62);
+
+    private final RedissonClient redisson;
+    private final StringRedisTemplate redis;
+
+    public RedissonWatchLease(RedissonClient redisson, StringRedisTemplate redis) {
+        this.redisson = Objects.requireNonNull(redisson, "redisson");
+        this.redis = Objects.requireNonNull(redis, "redis");
+    }
+
+    /** The lease of a cluster: {@code podtally:{C}:watch-lease}. */
+    public static String leaseName(String cluster) {
+        return "podtally:{" + cluster + "}:watch-lease";
+    }
+
+    /** Who holds the lease of a cluster: {@code podtally:{C}:watch-holder}. */
+    public static String holderKey(String cluster) {
+        return "podtally:{" + cluster + "}:watch-holder";
+    }
+
+    @Override
+    public Optional<Held> tryAcquire(String cluster) {
+        RLock lock = redisson.getLock(leaseName(cluster));
+        long owner = OWNERS.incrementAndGet();
+        boolean acquired;
+        try {
+            acquired = lock.tryLockAsync(0, -1, TimeUnit.MILLISECONDS, owner).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException | RedisException e) {
+            throw new StoreUnavailableException("Taking " + leaseName(cluster) + " failed: " + e.getMessage(), e);
+        }
+        return acquired ? Optional.of(new RedissonHeld(lock, owner)) : Optional.empty();
+    }
+
+    @Override
+    public boolean isHeld(String cluster) {
+        try {
+            return redisson.getLock(leaseName(cluster)).isLocked();
+        } catch (RedisException e) {
+            throw new StoreUnavailableException("Reading " + leaseName(cluster) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void describe(String cluster, Holder holder, Duration ttl) {
+        String value = String.join("\n", holder.replica(), Long.toString(holder.since().toEpochMilli()),
+                holder.state());
+        try {
+            redis.opsForValue().set(holderKey(cluster), value, ttl);
+        } catch (DataAccessException e) {
+            throw new StoreUnavailableException("Writing " + holderKey(cluster) + " failed: "
+                    + e.getMostSpecificCause().getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Holder> holder(String cluster) {
+        String value;
+        try {
+            if (!isHeld(cluster)) {
+                return Optional.empty();
+            }
+            value = redis.opsForValue().get(holderKey(cluster));
+        } catch (DataAccessException e) {
+            throw new StoreUnavailableException("Reading " + holderKey(cluster) + " failed: "
+                    + e.getMostSpecificCause().getMessage(), e);
+        }
+        if (value == null) {
+            return Optional.empty();
+        }
+        List<String> parts = List.of(value.split("\n", -1));
+        if (parts.size() != 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Holder(parts.get(0), Instant.ofEpochMilli(Long.parseLong(parts.get(1))),
+                    parts.get(2)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final class RedissonHeld implements Held {
+        private final RLock lock;
+        private final long owner;
+
+        RedissonHeld(RLock lock, long owner) {
+            this.lock = lock;
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean stillHeld() {
+            try {
+                return lock.isHeldByThread(owner);
+            } catch (RedisException e) {
+                throw new StoreUnavailableException("Reading " + lock.getName() + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void release() {
+            try {
+                lock.unlockAsync(owner).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof IllegalMonitorStateException)) {
+                    log.warn("Releasing {} failed; it lapses within the watchdog timeout: {}", lock.getName(),
+                            e.getCause().getMessage());
+                }
+            } catch (TimeoutException | RedisException e) {
+                log.warn("Releasing {} failed; it lapses within the watchdog timeout: {}", lock.getName(),
+                        e.getMessage());
+            }
+        }
+    }
+}
