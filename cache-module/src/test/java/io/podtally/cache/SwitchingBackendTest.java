@@ -31,6 +31,7 @@ class SwitchingBackendTest {
     private final InMemoryBackend target = new InMemoryBackend(settings, clock);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final List<Long> attemptNanos = new CopyOnWriteArrayList<>();
     private SwitchingBackend backend;
 
     @AfterEach
@@ -51,10 +52,15 @@ class SwitchingBackendTest {
         assertThat(backend.problem()).isNull();
         assertThat(fallback.recentClusters().lastAsked()).containsOnlyKeys("c1");
         assertThat(target.recentClusters().lastAsked()).isEmpty();
-        await().atMost(WAIT).until(() -> attempts.get() >= 3);
-        int before = attempts.get();
-        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !backend.switched());
-        assertThat(attempts.get() - before).as("attempts in 300 ms, at least 80 ms apart").isLessThanOrEqualTo(5);
+        await().atMost(WAIT).until(() -> attempts.get() >= 6);
+        assertThat(backend.switched()).isFalse();
+        List<Long> times = List.copyOf(attemptNanos);
+        for (int i = 1; i < times.size(); i++) {
+            long gapMillis = (times.get(i) - times.get(i - 1)) / 1_000_000;
+            long planned = Math.min(80, 20L << Math.min(i - 1, 8));
+            assertThat(gapMillis).as("wait before attempt %d (planned %d ms)", i + 1, planned)
+                    .isGreaterThanOrEqualTo(planned - 5);
+        }
         assertThat(switches()).isZero();
     }
 
@@ -103,6 +109,7 @@ class SwitchingBackendTest {
     /** A backend whose target fails {@code failures} times, then starts. */
     private SwitchingBackend switchingAfter(int failures) {
         SwitchingBackend.Target start = (Consumer<String> whyNot) -> {
+            attemptNanos.add(System.nanoTime());
             if (attempts.incrementAndGet() <= failures) {
                 whyNot.accept("Connection refused");
                 return Optional.empty();
