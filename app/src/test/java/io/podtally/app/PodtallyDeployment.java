@@ -107,6 +107,9 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
         }
         owner = context.getUniqueId();
         assertTimeoutPreemptively(START_LIMIT, this::start, "the deployment did not start within " + START_LIMIT);
+        if (redis != null) {
+            context.publishReportEntry("redis", redis.kind());
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.podtally.app.deploy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ final class ComposeCli {
      * podtally variables are removed so that the file's defaults apply, then {@code environment} is added.
      */
     Processes.Result run(Map<String, String> environment, String... arguments) {
+        return run(Duration.ofSeconds(60), environment, arguments);
+    }
+
+    /** Like {@link #run(Map, String...)}, within {@code timeout}. */
+    Processes.Result run(Duration timeout, Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add("docker-compose");
         command.addAll(List.of(arguments));
@@ -30,6 +36,6 @@ final class ComposeCli {
             env.keySet().removeIf(name -> name.startsWith("COMPOSE_") || name.startsWith("PODTALLY_")
                     || name.startsWith("DOCKER_") || INHERITED_SETTINGS.contains(name));
             env.putAll(environment);
-        }, MISSING);
+        }, MISSING, timeout);
     }
 }

@@ -28,6 +28,12 @@ final class Processes {
      * environment. A command that cannot be started fails the test with {@code missingHint}.
      */
     static Result run(List<String> command, Path directory, Consumer<Map<String, String>> environment, String missingHint) {
+        return run(command, directory, environment, missingHint, TIMEOUT);
+    }
+
+    /** Like {@link #run(List, Path, Consumer, String)}, within {@code timeout} instead of 60 s. */
+    static Result run(List<String> command, Path directory, Consumer<Map<String, String>> environment,
+            String missingHint, Duration timeout) {
         try {
             Path stdout = Files.createTempFile("podtally-process", ".out");
             Path stderr = Files.createTempFile("podtally-process", ".err");
@@ -38,9 +44,9 @@ final class Processes {
                         .redirectError(stderr.toFile());
                 environment.accept(builder.environment());
                 Process process = start(builder, missingHint);
-                if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    fail("%s did not finish within %s", command, TIMEOUT);
+                    fail("%s did not finish within %s", command, timeout);
                 }
                 return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
                         Files.readString(stderr, StandardCharsets.UTF_8));

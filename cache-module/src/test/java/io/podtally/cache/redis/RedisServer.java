@@ -1,25 +1,19 @@
 package io.podtally.cache.redis;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real {@code redis-server} (from the {@code PATH}) on a free port of 127.0.0.1, without
- * persistence, for tests and the benchmark. Needs nothing but the JDK and SLF4J.
+ * A real Redis server on a free port of 127.0.0.1, without persistence, for tests and the benchmark:
+ * a container of the local image {@code local/redis:7} (testcontainers-redis) when a Docker engine
+ * answers and has it, otherwise {@code redis-server} from the {@code PATH} ({@link RedisRuntime}
+ * decides, and {@link #kind()} says which). Tests see no difference.
  *
  * <pre>{@code
  * RedisServer redis = RedisServer.start();
@@ -32,41 +26,42 @@ import org.slf4j.LoggerFactory;
  * redis.close();
  * }</pre>
  *
- * The process is killed when the JVM exits, should a test forget to stop it. See
+ * The server is killed when the JVM exits, should a test forget to stop it. See
  * {@link RedisServerExtension} for a JUnit 5 extension around it.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
-    private final ProcessBuilder.Redirect output;
-    private volatile Process process;
-    private final Thread killer = new Thread(this::kill, "redis-server-killer");
+    private final RedisRuntime runtime;
+    private final RedisProcess process;
+    private final Thread killer;
 
-    private RedisServer(int port, ProcessBuilder.Redirect output) {
+    private RedisServer(int port, RedisRuntime runtime, Path output) {
         this.port = port;
-        this.output = output;
+        this.runtime = runtime;
+        this.process = runtime.container()
+                ? new RedisContainerProcess(port, runtime.image(), output)
+                : new LocalRedisProcess(port, output == null
+                        ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(output.toFile()));
+        this.killer = new Thread(process::close, "redis-server-killer");
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /** Starts a server on a free port and waits until it answers {@code PING}. */
     public static RedisServer start() {
-        return start(ProcessBuilder.Redirect.DISCARD);
+        return start((Path) null);
     }
 
     /** Starts a server on a free port, its output appended to {@code log}, and waits until it answers {@code PING}. */
     public static RedisServer start(Path log) {
-        return start(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    }
-
-    private static RedisServer start(ProcessBuilder.Redirect output) {
+        RedisRuntime runtime = RedisRuntime.chosen();
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            RedisServer server = new RedisServer(freePort(), output);
+            RedisServer server = new RedisServer(freePort(), runtime, log);
             try {
-                server.launch();
+                server.process.launch();
                 return server;
             } catch (IllegalStateException e) {
                 last = e;
@@ -91,22 +86,26 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Whether the server process is alive. */
+    /** What runs the server and why: a container of the local image or a local {@code redis-server} process. */
+    public String kind() {
+        return runtime.describe();
+    }
+
+    /** Whether the server is alive. */
     public boolean running() {
-        Process current = process;
-        return current != null && current.isAlive();
+        return process.running();
     }
 
     /** Kills the server at once (like {@code kill -9}); all data is lost. */
     public void stop() {
         kill();
-        log.info("redis-server on port {} killed", port);
+        log.info("Redis on port {} killed", port);
     }
 
     /** Starts a new, empty server on the same port (killing the running one) and waits until it answers {@code PING}. */
     public void restart() {
         kill();
-        launch();
+        process.launch();
     }
 
     /**
@@ -115,35 +114,13 @@ public final class RedisServer implements AutoCloseable {
      * @param args the command, e.g. {@code "DEL", "podtally:{c1}:podcounts"}
      */
     public String cli(String... args) {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
-                Integer.toString(port)));
-        command.addAll(List.of(args));
-        try {
-            Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output;
-            try (InputStream in = cli.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            }
-            if (!cli.waitFor(30, TimeUnit.SECONDS)) {
-                cli.destroyForcibly();
-                throw new IllegalStateException("redis-cli " + args[0] + " did not end within 30 s");
-            }
-            if (cli.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli " + args[0] + " failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running redis-cli", e);
-        }
+        return process.cli(List.of(args));
     }
 
     /** Kills the server and forgets it. */
     @Override
     public void close() {
-        kill();
+        process.close();
         try {
             Runtime.getRuntime().removeShutdownHook(killer);
         } catch (IllegalStateException e) {
@@ -151,64 +128,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private void launch() {
-        try {
-            process = new ProcessBuilder(
-                            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true)
-                    .redirectOutput(output)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("redis-server could not be started (is it on the PATH?)", e);
-        }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!pings()) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + port + " exited with " + process.exitValue());
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
-                        + START_TIMEOUT);
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for redis-server", e);
-            }
-        }
-        log.info("redis-server listening on 127.0.0.1:{}", port);
-    }
-
     private void kill() {
-        Process current = process;
-        if (current == null) {
-            return;
-        }
-        current.destroyForcibly();
-        try {
-            if (!current.waitFor(10, TimeUnit.SECONDS)) {
-                log.warn("redis-server on port {} did not exit within 10 s of SIGKILL", port);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private boolean pings() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            socket.setSoTimeout(500);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            byte[] reply = new byte[5];
-            int read = socket.getInputStream().readNBytes(reply, 0, 5);
-            return read == 5 && "+PONG".equals(new String(reply, StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            return false;
-        }
+        process.kill();
     }
 
     private static int freePort() {

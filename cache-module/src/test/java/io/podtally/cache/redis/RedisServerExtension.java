@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that starts one {@link RedisServer} per test class and kills it after the
- * last test.
+ * last test. The test report carries an entry {@code redis} naming what runs it.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -22,6 +22,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void beforeAll(ExtensionContext context) {
         server = RedisServer.start();
+        context.publishReportEntry("redis", server.kind());
     }
 
     @Override
