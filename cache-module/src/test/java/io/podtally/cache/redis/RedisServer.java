@@ -73,7 +73,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** A server on a free port that is not started: nothing answers there until {@link #restart()}. */
     public static RedisServer notStarted() {
-        return new RedisServer(freePort(), ProcessBuilder.Redirect.DISCARD);
+        return new RedisServer(freePort(), RedisRuntime.chosen(), null);
     }
 
     /** The server's port on 127.0.0.1. */
