@@ -387,6 +387,19 @@ public final class SimulatedCluster implements AutoCloseable {
         state.removeNode(name);
     }
 
+    /**
+     * Deletes the node and creates a worker node of the same name with a new {@code metadata.uid}, as a cloud's
+     * auto-repair does (its pods stay); watches see {@code DELETED}, then {@code ADDED}. Returns the new uid.
+     */
+    public String recreateNode(String name) {
+        return state.recreateNode(name);
+    }
+
+    /** The node's {@code metadata.uid}. */
+    public String nodeUid(String name) {
+        return state.nodeUid(name);
+    }
+
     /** Sets the node's {@code Ready} condition ({@code Unknown} when not ready); watches see {@code MODIFIED}. */
     public void setNodeReady(String name, boolean ready) {
         state.setNodeReady(name, ready);
