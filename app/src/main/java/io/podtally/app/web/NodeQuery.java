@@ -135,7 +135,7 @@ record NodeQuery(
             case NAME -> descending ? byName.reversed() : byName;
             case STATUS -> Comparator.comparing((NodeView node) -> NodeInfo.statusOf(node),
                     direction(Comparator.<String>naturalOrder())).thenComparing(byName);
-            case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name()),
+            case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name(), node.uid()),
                     Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
             case CREATED_AT -> Comparator.comparing((NodeView node) -> NodeInfo.secondOf(node.createdAt()),
                     Comparator.nullsLast(direction(Comparator.<Instant>naturalOrder()))).thenComparing(byName);
