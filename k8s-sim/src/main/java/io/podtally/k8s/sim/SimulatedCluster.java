@@ -76,6 +76,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private volatile boolean metricsEnabled;
     private volatile boolean tablesEnabled;
     private volatile boolean unavailable;
+    private volatile boolean forbidden;
     private volatile DefaultMockServer server;
     private volatile int port;
 
@@ -250,6 +251,19 @@ public final class SimulatedCluster implements AutoCloseable {
 
     boolean unavailable() {
         return unavailable;
+    }
+
+    /**
+     * Whether every request is refused with {@code 403 Forbidden}, as RBAC refuses an identity without the rights
+     * podtally needs: the message names the API server's URL and the service account, as real refusals name the
+     * identity and fabric8's messages the URL.
+     */
+    public void forbidden(boolean value) {
+        this.forbidden = value;
+    }
+
+    boolean forbidden() {
+        return forbidden;
     }
 
     /**
