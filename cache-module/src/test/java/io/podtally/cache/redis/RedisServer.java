@@ -39,12 +39,14 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final ProcessBuilder.Redirect output;
+    private final String password;
     private volatile Process process;
     private final Thread killer = new Thread(this::kill, "redis-server-killer");
 
-    private RedisServer(int port, ProcessBuilder.Redirect output) {
+    private RedisServer(int port, ProcessBuilder.Redirect output, String password) {
         this.port = port;
         this.output = output;
+        this.password = password;
         Runtime.getRuntime().addShutdownHook(killer);
     }
 
@@ -58,10 +60,19 @@ public final class RedisServer implements AutoCloseable {
         return start(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
+    /** Starts a server on a free port that requires {@code password} ({@code requirepass}). */
+    public static RedisServer startWithPassword(String password) {
+        return start(ProcessBuilder.Redirect.DISCARD, password);
+    }
+
     private static RedisServer start(ProcessBuilder.Redirect output) {
+        return start(output, null);
+    }
+
+    private static RedisServer start(ProcessBuilder.Redirect output, String password) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            RedisServer server = new RedisServer(freePort(), output);
+            RedisServer server = new RedisServer(freePort(), output, password);
             try {
                 server.launch();
                 return server;
@@ -109,6 +120,9 @@ public final class RedisServer implements AutoCloseable {
     public String cli(String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
                 Integer.toString(port)));
+        if (password != null) {
+            command.addAll(List.of("--no-auth-warning", "-a", password));
+        }
         command.addAll(List.of(args));
         try {
             Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -145,9 +159,12 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() {
         try {
-            process = new ProcessBuilder(
-                            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no")
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            if (password != null) {
+                command.addAll(List.of("--requirepass", password));
+            }
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output)
                     .start();
@@ -193,10 +210,22 @@ public final class RedisServer implements AutoCloseable {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            if (password != null) {
+                byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+                out.write(("*2\r\n$4\r\nAUTH\r\n$" + secret.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(secret);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                byte[] ok = new byte[5];
+                if (in.readNBytes(ok, 0, 5) != 5 || !"+OK\r\n".equals(new String(ok, StandardCharsets.US_ASCII))) {
+                    return false;
+                }
+            }
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             byte[] reply = new byte[5];
-            int read = socket.getInputStream().readNBytes(reply, 0, 5);
+            int read = in.readNBytes(reply, 0, 5);
             return read == 5 && "+PONG".equals(new String(reply, StandardCharsets.US_ASCII));
         } catch (IOException e) {
             return false;
