@@ -23,7 +23,7 @@ class HealthConfiguration {
     @Bean
     FilterRegistrationBean<AdminHealthDetailsFilter> adminHealthDetailsFilter(AdminProperties admin) {
         FilterRegistrationBean<AdminHealthDetailsFilter> registration =
-                new FilterRegistrationBean<>(new AdminHealthDetailsFilter(admin));
+                new FilterRegistrationBean<>(new AdminHealthDetailsFilter(admin.enabled() ? admin.token() : null));
         registration.addUrlPatterns("/actuator/*");
         return registration;
     }

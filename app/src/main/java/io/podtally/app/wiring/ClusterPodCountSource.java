@@ -46,6 +46,9 @@ public final class ClusterPodCountSource implements PodCountSource {
         if (!synced) {
             return null;
         }
-        return nodes.snapshot().nodes().stream().map(NodeView::uid).filter(Objects::nonNull).collect(Collectors.toSet());
+        return nodes.snapshot().nodes().stream()
+                .map(NodeView::uid)
+                .filter(Objects::nonNull)
+                .collect(Collectors.toSet());
     }
 }

@@ -120,19 +120,13 @@ final class Fabric8Clients {
      */
     static ErrorCategory categorize(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof KubernetesClientException kce) {
-                switch (kce.getCode()) {
-                    case 401:
-                        return ErrorCategory.UNAUTHORIZED;
-                    case 403:
-                        return ErrorCategory.FORBIDDEN;
-                    case 408, 504:
-                        return ErrorCategory.TIMEOUT;
-                    default:
-                        if (kce.getCode() > 0) {
-                            return ErrorCategory.ERROR;
-                        }
-                }
+            if (t instanceof KubernetesClientException kce && kce.getCode() > 0) {
+                return switch (kce.getCode()) {
+                    case 401 -> ErrorCategory.UNAUTHORIZED;
+                    case 403 -> ErrorCategory.FORBIDDEN;
+                    case 408, 504 -> ErrorCategory.TIMEOUT;
+                    default -> ErrorCategory.ERROR;
+                };
             }
             if (t instanceof TimeoutException || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
                     || t.getClass().getSimpleName().contains("Timeout")) {

@@ -276,7 +276,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         String failure = lastFailure;
         ErrorCategory failureCategory = lastFailureCategory;
         String error = failure == null ? reason + "; retrying" : reason + "; retrying after: " + failure;
-        if (state != InformerState.DEGRADED) {
+        if (state != InformerState.DEGRADED || !error.equals(lastError)) {
             log.warn("Cluster {}: node informer degraded: {}", cluster, error);
         }
         state = InformerState.DEGRADED;
