@@ -444,19 +444,24 @@ class ApiContractIT {
     class Operations {
 
         @Test
-        @DisplayName("liveness and readiness are up; health details show the store and every cluster")
+        @DisplayName("liveness and readiness are up; health details show the store and every cluster, with the admin token only")
         void health() {
             assertThat(api.json("/actuator/health/liveness").get("status").asString()).isEqualTo("UP");
             JsonNode readiness = api.json("/actuator/health/readiness");
             assertThat(readiness.get("status").asString()).isEqualTo("UP");
             assertThat(readiness.at("/components/clusters").isMissingNode()).isTrue();
 
-            JsonNode health = api.json("/actuator/health");
+            JsonNode anonymous = api.json("/actuator/health");
+            assertThat(anonymous.get("status").asString()).isEqualTo("DEGRADED");
+            assertThat(anonymous.has("components")).as("no details without the admin token").isFalse();
+            assertThat(health("Bearer not-the-token").has("components")).isFalse();
+
+            JsonNode health = health("Bearer " + TOKEN);
             JsonNode clusters = health.at("/components/clusters");
             assertThat(clusters.at("/details/store/kind").asString()).isEqualTo("redis");
             assertThat(clusters.at("/details/store/status").asString()).isEqualTo("up");
             JsonNode store = await().atMost(Duration.ofSeconds(10)).until(
-                    () -> api.json("/actuator/health").at("/components/clusters/details/store"),
+                    () -> health("Bearer " + TOKEN).at("/components/clusters/details/store"),
                     measured -> measured.has("clock_skew_ms"));
             assertThat(Math.abs(store.get("clock_skew_ms").asLong()))
                     .as("this replica's clock against the Redis server's, both on this machine").isLessThan(1000);
@@ -464,6 +469,12 @@ class ApiContractIT {
             assertThat(clusters.at("/details/clusters/sim/informer").asString()).isEqualTo("synced");
             assertThat(clusters.at("/details/clusters/down/informer").asString()).isIn("starting", "degraded");
             assertThat(clusters.get("status").asString()).isEqualTo("DEGRADED");
+        }
+
+        private JsonNode health(String authorization) {
+            HttpResponse<String> response = api.get("/actuator/health", "Authorization", authorization);
+            assertThat(response.statusCode()).isEqualTo(200);
+            return ApiClient.parse(response.body());
         }
 
         @Test

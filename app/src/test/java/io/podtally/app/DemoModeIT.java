@@ -29,8 +29,9 @@ class DemoModeIT {
                 "podtally.podcounts.warm-up", "false"))) {
             ApiClient api = replica.api();
 
-            JsonNode clusters = api.json("/actuator/health").at("/components/clusters/details/clusters");
-            assertThat(clusters.propertyNames()).containsExactly("incident", "large");
+            JsonNode clusters = api.json("/api/v1/clusters").get("data");
+            assertThat(clusters).extracting(cluster -> cluster.get("name").asString())
+                    .containsExactly("incident", "large");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     api.get("/api/v1/nodes?cluster_name=incident").statusCode() == 200);
             JsonNode nodes = api.json("/api/v1/nodes?cluster_name=incident");

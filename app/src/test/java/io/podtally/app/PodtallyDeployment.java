@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A podtally deployment for one test class: a redis-server (or the in-memory store), simulated clusters and the
@@ -44,6 +45,8 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     private final boolean redisLater;
     private final Map<String, SimulatedCluster.Builder> builders = new LinkedHashMap<>();
     private final Set<String> unavailable = new LinkedHashSet<>();
+    private final Set<String> forbidden = new LinkedHashSet<>();
+    private String redisPassword;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private int replicaCount = 1;
 
@@ -86,6 +89,18 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     PodtallyDeployment unavailableCluster(String name, SimulatedCluster.Builder builder) {
         unavailable.add(name);
         return cluster(name, builder);
+    }
+
+    /** A simulated cluster whose API server refuses every request with 403 from the start. */
+    PodtallyDeployment forbiddenCluster(String name, SimulatedCluster.Builder builder) {
+        forbidden.add(name);
+        return cluster(name, builder);
+    }
+
+    /** The redis-server requires {@code password}, which the replicas are given. */
+    PodtallyDeployment redisPassword(String password) {
+        redisPassword = password;
+        return this;
     }
 
     /** How many replicas serve the clusters; one unless set. */
@@ -137,12 +152,14 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
 
     private void start() throws IOException {
         if (onRedis) {
-            redis = redisLater ? RedisServer.notStarted() : RedisServer.start();
+            redis = redisLater ? RedisServer.notStarted()
+                    : redisPassword == null ? RedisServer.start() : RedisServer.startWithPassword(redisPassword);
         }
         builders.forEach((name, builder) -> {
             SimulatedCluster sim = builder.start();
             clusters.put(name, sim);
             sim.unavailable(unavailable.contains(name));
+            sim.forbidden(forbidden.contains(name));
         });
         kubeconfig = Files.createTempFile("podtally-deployment", ".yaml");
         Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(clusters));
@@ -153,6 +170,9 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
             all.put("podtally.store", redisLater ? "auto" : "redis");
             all.put("spring.data.redis.host", "127.0.0.1");
             all.put("spring.data.redis.port", Integer.toString(redis.port()));
+            if (redisPassword != null) {
+                all.put("spring.data.redis.password", redisPassword);
+            }
         } else {
             all.put("podtally.store", "memory");
         }
@@ -162,17 +182,20 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
         }
         for (Replica replica : replicas) {
             for (String name : clusters.keySet()) {
-                if (!unavailable.contains(name)) {
-                    await().atMost(SYNC_LIMIT).until(() -> "synced".equals(replica.api().json("/actuator/health")
-                            .at("/components/clusters/details/clusters/" + pointerToken(name) + "/informer").asString()));
+                if (!unavailable.contains(name) && !forbidden.contains(name)) {
+                    await().atMost(SYNC_LIMIT).until(() -> "synced".equals(informerState(replica, name)));
                 }
             }
         }
     }
 
-    /** {@code name} as one JSON Pointer reference token (RFC 6901): context names may hold {@code /}. */
-    private static String pointerToken(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
+    private static String informerState(Replica replica, String cluster) {
+        for (JsonNode info : replica.api().json("/api/v1/clusters").get("data")) {
+            if (cluster.equals(info.get("name").asString())) {
+                return info.at("/informer/state").asString();
+            }
+        }
+        return "absent";
     }
 
     /** The redis-server the replicas share. */

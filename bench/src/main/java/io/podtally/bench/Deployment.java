@@ -8,6 +8,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -166,15 +167,17 @@ final class Deployment implements AutoCloseable {
         log.info("{} × {} serving", replicas.size(), design.label());
     }
 
-    /** {@code synced} when every cluster's informer has synced, otherwise what the health endpoint says. */
+    /** {@code synced} when every cluster's informer has synced, otherwise what {@code /api/v1/clusters} says. */
     private String informers(Replica replica) throws InterruptedException {
         try {
-            LoadDriver.Exchange health = driver.get(replica.uri("/actuator/health"), IDENTITY, Duration.ofSeconds(5));
-            JsonNode clusters = JSON.readTree(health.body()).path("components").path("clusters").path("details")
-                    .path("clusters");
+            LoadDriver.Exchange answer = driver.get(replica.uri("/api/v1/clusters"), IDENTITY, Duration.ofSeconds(5));
+            Map<String, String> byName = new HashMap<>();
+            for (JsonNode cluster : JSON.readTree(answer.body()).path("data")) {
+                byName.put(cluster.path("name").asString(), cluster.path("informer").path("state").asString("absent"));
+            }
             List<String> states = new ArrayList<>();
             for (ClusterUnderTest cluster : environment.clusters()) {
-                states.add(clusters.path(cluster.name()).path("informer").asString("absent"));
+                states.add(byName.getOrDefault(cluster.name(), "absent"));
             }
             return states.stream().allMatch("synced"::equals) ? "synced" : String.join(",", states);
         } catch (ConnectException | HttpTimeoutException e) {

@@ -3,6 +3,7 @@ package io.podtally.cache;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the store holds for one cluster.
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param pods active pods seen
  * @param generation incremented by the store on each accepted write (ignored when writing)
  * @param failures consecutive failed or partial refreshes, 0 after a complete one
+ * @param nodeUids the uids of the nodes known when the counting started, or {@code null} when unknown (see
+ *     {@link SourceCounts#nodeUids()})
  */
 public record PodCountSnapshot(
         Map<String, Integer> counts,
@@ -33,7 +36,8 @@ public record PodCountSnapshot(
         int pages,
         long pods,
         long generation,
-        int failures) {
+        int failures,
+        Set<String> nodeUids) {
 
     public PodCountSnapshot {
         counts = Map.copyOf(Objects.requireNonNull(counts, "counts"));
@@ -41,6 +45,14 @@ public record PodCountSnapshot(
             Objects.requireNonNull(freshUntil, "freshUntil");
             Objects.requireNonNull(staleUntil, "staleUntil");
         }
+        nodeUids = nodeUids == null ? null : Set.copyOf(nodeUids);
+    }
+
+    /** A snapshot that does not know which nodes it counted. */
+    public PodCountSnapshot(Map<String, Integer> counts, Instant fetchedAt, Instant freshUntil, Instant staleUntil,
+            Instant nextAttempt, boolean complete, String source, int pages, long pods, long generation, int failures) {
+        this(counts, fetchedAt, freshUntil, staleUntil, nextAttempt, complete, source, pages, pods, generation,
+                failures, null);
     }
 
     /** Whether the snapshot holds counts (rather than only a backoff). */
@@ -62,6 +74,7 @@ public record PodCountSnapshot(
                 counts.pages(),
                 counts.pods(),
                 0,
-                failures);
+                failures,
+                counts.nodeUids());
     }
 }

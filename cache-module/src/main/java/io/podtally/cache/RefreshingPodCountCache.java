@@ -457,7 +457,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 policy.ageOf(snapshot).toSeconds(),
                 snapshot.complete(),
                 snapshot.source(),
-                snapshot.generation());
+                snapshot.generation(),
+                snapshot.nodeUids());
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -184,5 +185,24 @@ public abstract class PodCountStoreContract {
         store.delete(cluster());
 
         assertThat(store.read(other).orElseThrow().counts()).containsExactly(Map.entry("node-z", 9));
+    }
+
+    @Test
+    @DisplayName("the uids of the counted nodes are read back, also after a backoff; a snapshot without them reads without")
+    void nodeUidsKept() {
+        PodCountStore store = store();
+        SourceCounts counted = new SourceCounts(Map.of("node-a", 3), true, 1, 3, "paginated", null,
+                Set.of("uid-a", "uid-b"));
+        store.write(cluster(), PodCountSnapshot.of(counted, T0, SETTINGS, null, 0));
+        store.setBackoff(cluster(), T0.plusSeconds(30), 1);
+
+        assertThat(store.read(cluster()).orElseThrow().nodeUids()).containsExactlyInAnyOrder("uid-a", "uid-b");
+
+        SourceCounts noNodes = new SourceCounts(Map.of(), true, 1, 0, "paginated", null, Set.of());
+        store.write(cluster(), PodCountSnapshot.of(noNodes, T0.plusSeconds(60), SETTINGS, null, 0));
+        assertThat(store.read(cluster()).orElseThrow().nodeUids()).isEmpty();
+
+        store.write(cluster(), complete(T0.plusSeconds(120), Map.of("node-a", 3)));
+        assertThat(store.read(cluster()).orElseThrow().nodeUids()).isNull();
     }
 }

@@ -33,7 +33,10 @@ public final class Fingerprints {
     private Fingerprints() {
     }
 
-    /** The hash of one node's content, all of whose fields the node list serves. */
+    /**
+     * The hash of one node's content: every field the node list serves, and its uid, on which its pod count depends
+     * (a node re-created under the same name is a change).
+     */
     public static long node(NodeView node) {
         Encoder e = new Encoder(NODE_FORMAT);
         e.string(node.name());
@@ -64,6 +67,7 @@ public final class Fingerprints {
         e.string(node.kernelVersion());
         e.string(node.containerRuntimeVersion());
         e.instant(node.createdAt());
+        e.string(node.uid());
         return e.hash();
     }
 

@@ -52,8 +52,14 @@ public interface NodeCache {
      */
     long fingerprint();
 
-    /** The reason the informer is degraded, or {@code null}. Never contains credentials. */
+    /**
+     * The reason the informer is degraded, or {@code null}. Never contains credentials, but may name the API server,
+     * the identity and the RBAC rule: for logs and authorized health details, not for every answer.
+     */
     String lastError();
+
+    /** The kind of {@link #lastError()}, fit for any answer; {@code null} when there is none. */
+    ErrorCategory errorCategory();
 
     /**
      * The nodes and their fingerprint at one moment.

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param kernelVersion {@code status.nodeInfo.kernelVersion}
  * @param containerRuntimeVersion {@code status.nodeInfo.containerRuntimeVersion}
  * @param createdAt {@code metadata.creationTimestamp}
+ * @param uid {@code metadata.uid}: tells a node re-created under the same name from the one it replaces, or
+ *     {@code null} when the API server gave none
  */
 public record NodeView(
         String name,
@@ -37,7 +39,8 @@ public record NodeView(
         String osImage,
         String kernelVersion,
         String containerRuntimeVersion,
-        Instant createdAt) {
+        Instant createdAt,
+        String uid) {
 
     /** Whether the node's {@code Ready} condition is {@code True}. */
     public boolean ready() {

@@ -26,7 +26,7 @@ class FingerprintsTest {
     private static final Instant TRANSITION = Instant.parse("2024-05-01T10:01:00Z");
     private static final Instant SAMPLED = Instant.parse("2026-01-01T00:00:00Z");
     /** {@link #node()} encoded as {@link Fingerprints} documents it, hashed by a separate SHA-256 implementation. */
-    private static final long NODE_HASH = -8134081328848991507L;
+    private static final long NODE_HASH = -8125474069321088421L;
     private static final long USAGE_HASH = 3521106590319487314L;
 
     static NodeView node() {
@@ -39,20 +39,21 @@ class FingerprintsTest {
                 "10.0.0.7", "203.0.113.7",
                 Map.of("cpu", "8", "memory", "32Gi", "pods", "110"),
                 Map.of("cpu", "7800m", "memory", "30Gi", "pods", "110"),
-                "v1.31.2", "Ubuntu 22.04.4 LTS", "6.5.0-1022-aws", "containerd://1.7.22", CREATED);
+                "v1.31.2", "Ubuntu 22.04.4 LTS", "6.5.0-1022-aws", "containerd://1.7.22", CREATED,
+                "5f2c1e0a-7d43-4b8e-9a61-3c0f4e2d8b17");
     }
 
     private static NodeView with(UnaryOperator<Object[]> change) {
         NodeView n = node();
         Object[] f = {n.name(), n.labels(), n.taints(), n.unschedulable(), n.conditions(), n.internalIp(),
             n.externalIp(), n.capacity(), n.allocatable(), n.kubeletVersion(), n.osImage(), n.kernelVersion(),
-            n.containerRuntimeVersion(), n.createdAt()};
+            n.containerRuntimeVersion(), n.createdAt(), n.uid()};
         change.apply(f);
         @SuppressWarnings("unchecked")
         NodeView changed = new NodeView((String) f[0], (Map<String, String>) f[1], (List<Taint>) f[2], (boolean) f[3],
                 (List<Condition>) f[4], (String) f[5], (String) f[6], (Map<String, String>) f[7],
                 (Map<String, String>) f[8], (String) f[9], (String) f[10], (String) f[11], (String) f[12],
-                (Instant) f[13]);
+                (Instant) f[13], (String) f[14]);
         return changed;
     }
 
@@ -100,7 +101,8 @@ class FingerprintsTest {
                 change("OS image", f -> set(f, 10, "Ubuntu 24.04 LTS")),
                 change("kernel version", f -> set(f, 11, "6.5.0-1023-aws")),
                 change("container runtime", f -> set(f, 12, "containerd://1.7.23")),
-                change("creation time", f -> set(f, 13, CREATED.plusNanos(1))));
+                change("creation time", f -> set(f, 13, CREATED.plusNanos(1))),
+                change("uid (re-created under the same name)", f -> set(f, 14, "9a0d7c2b-1e5f-4a36-b8c4-6d2e0f1a3b59")));
     }
 
     private static Object[] set(Object[] fields, int index, Object value) {
@@ -110,7 +112,7 @@ class FingerprintsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servedFieldChanges")
-    @DisplayName("a change to any served field of a node changes its hash")
+    @DisplayName("a change to any served field of a node, or to its uid, changes its hash")
     void anyServedFieldChangesNodeHash(String field, NodeView changed) {
         assertThat(changed).isNotEqualTo(node());
         assertThat(Fingerprints.node(changed)).isNotEqualTo(Fingerprints.node(node()));

@@ -15,7 +15,8 @@ import org.springframework.boot.health.contributor.Status;
  * Health details of every cluster (informer, nodes, metrics), with the pod-count store's beside them, as
  * {@code clusters} in {@code /actuator/health}. Not part of the readiness group: a Redis outage or a cluster that
  * cannot be reached degrades answers but must not take every replica out of the load balancer. Reports
- * {@code DEGRADED} (HTTP 200) when something is wrong.
+ * {@code DEGRADED} (HTTP 200) when something is wrong. The details carry the full errors (API server URLs,
+ * identities, RBAC text) and are shown only to requests with the admin token ({@link AdminHealthDetailsFilter}).
  */
 public final class ClustersHealthIndicator implements HealthIndicator {
 
@@ -41,6 +42,9 @@ public final class ClustersHealthIndicator implements HealthIndicator {
             detail.put("nodes", nodes.list().size());
             if (nodes.lastError() != null) {
                 detail.put("error", nodes.lastError());
+            }
+            if (nodes.errorCategory() != null) {
+                detail.put("error_category", nodes.errorCategory().label());
             }
             detail.put("metrics", lower(cluster.metrics().state()));
             degraded |= nodes.state() != NodeCache.InformerState.SYNCED;

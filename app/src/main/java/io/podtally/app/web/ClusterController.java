@@ -8,6 +8,7 @@ import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeMetricsCache;
+import io.podtally.k8s.NodeView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -48,12 +49,13 @@ final class ClusterController {
     private Responses.ClusterInfo info(KubernetesCluster cluster) {
         NodeCache nodes = cluster.nodes();
         NodeMetricsCache metrics = cluster.metrics();
+        List<NodeView> known = nodes.list();
         return new Responses.ClusterInfo(
                 cluster.name(),
-                Responses.Informer.of(nodes, nodes.synced() ? nodes.list().size() : 0),
+                Responses.Informer.of(nodes, nodes.synced() ? known.size() : 0),
                 new Responses.Metrics(Responses.label(metrics.state()),
                         metrics.fetchedAt() == null ? null : metrics.fetchedAt().toString()),
-                PodCountsInfo.of(podCounts.peek(cluster.name())),
+                PodCountsInfo.of(podCounts.peek(cluster.name()), known),
                 watch(cluster.name()));
     }
 

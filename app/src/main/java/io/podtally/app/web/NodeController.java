@@ -122,22 +122,24 @@ final class NodeController {
                 .sorted(query.viewComparator(view, metrics))
                 .toList();
         log.debug("nodes cluster={} matching={} podCounts={}", cluster, matching.size(), view.state().label());
+        PodCountsInfo podCountsInfo = PodCountsInfo.of(view, nodes.nodes());
         if (query.paged()) {
             int total = matching.size();
             int from = (int) Math.min(total, (long) (query.page() - 1) * query.pageSize());
             int to = Math.min(total, from + query.pageSize());
             int totalPages = (total + query.pageSize() - 1) / query.pageSize();
             return new Responses.NodeList(200, Responses.SUCCESS, infos(matching.subList(from, to), view, metrics, now),
-                    PodCountsInfo.of(view), informer, metricsState, total, query.page(), query.pageSize(), totalPages);
+                    podCountsInfo, informer, metricsState, total, query.page(), query.pageSize(), totalPages);
         }
         return new Responses.NodeList(200, Responses.SUCCESS, infos(matching, view, metrics, now),
-                PodCountsInfo.of(view), informer, metricsState, null, null, null, null);
+                podCountsInfo, informer, metricsState, null, null, null, null);
     }
 
     private static List<NodeInfo> infos(
             List<NodeView> nodes, PodCountView view, NodeMetricsCache.Snapshot metrics, Instant now) {
         return nodes.stream()
-                .map(node -> NodeInfo.of(node, view.countFor(node.name()), metrics.usage(node.name()).orElse(null), now))
+                .map(node -> NodeInfo.of(node, view.countFor(node.name(), node.uid()),
+                        metrics.usage(node.name()).orElse(null), now))
                 .toList();
     }
 
@@ -151,20 +153,22 @@ final class NodeController {
         if (!KubernetesNames.isDnsSubdomain(name)) {
             throw ApiException.badRequest("node name must be a DNS subdomain (at most 253 lower-case letters, digits, - .)");
         }
-        NodeCache nodes = clusters.syncedNodes(cluster);
-        NodeView node = nodes.get(name)
+        NodeCache nodeCache = clusters.syncedNodes(cluster);
+        NodeCache.Snapshot nodes = nodeCache.snapshot();
+        NodeView node = nodeCache.get(name)
                 .orElseThrow(() -> ApiException.notFound("unknown node " + name + " in cluster " + cluster.name()));
         PodCountView view = podCounts.read(cluster.name());
         NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
         NodeUsage usage = metrics.usage(node.name()).orElse(null);
         // like the list's: made of content only, so every replica holding the same data gives the same tag
-        String etag = ETags.weak("node", cluster.name(), Fingerprints.node(node), view.generation(), view.state(),
-                view.fetchedAt(), metrics.state(), usage == null ? 0 : Fingerprints.usage(node.name(), usage));
+        String etag = ETags.weak("node", cluster.name(), Fingerprints.node(node), nodes.fingerprint(),
+                view.generation(), view.state(), view.fetchedAt(), metrics.state(),
+                usage == null ? 0 : Fingerprints.usage(node.name(), usage));
         if (request.checkNotModified(etag)) {
             return null;
         }
-        NodeInfo info = NodeInfo.of(node, view.countFor(node.name()), usage, clock.instant());
+        NodeInfo info = NodeInfo.of(node, view.countFor(node.name(), node.uid()), usage, clock.instant());
         return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache())
-                .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view)));
+                .body(new Responses.Node(200, Responses.SUCCESS, info, PodCountsInfo.of(view, nodes.nodes())));
     }
 }

@@ -159,7 +159,7 @@ record NodeQuery(
                     direction(Comparator.<String>naturalOrder())).thenComparing(byName);
             case CPU -> byUsage(metrics, NodeUsage::cpu).thenComparing(byName);
             case MEMORY -> byUsage(metrics, NodeUsage::memory).thenComparing(byName);
-            case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name()),
+            case POD_COUNT -> Comparator.comparing((NodeView node) -> podCounts.countFor(node.name(), node.uid()),
                     Comparator.nullsLast(direction(Comparator.<Integer>naturalOrder()))).thenComparing(byName);
             case CREATED_AT -> Comparator.comparing((NodeView node) -> NodeInfo.secondOf(node.createdAt()),
                     Comparator.nullsLast(direction(Comparator.<Instant>naturalOrder()))).thenComparing(byName);

@@ -2,6 +2,8 @@ package io.podtally.app.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.podtally.cache.PodCountView;
+import io.podtally.k8s.NodeView;
+import java.util.List;
 
 /**
  * Where a response's pod counts stand.
@@ -12,6 +14,9 @@ import io.podtally.cache.PodCountView;
  * @param complete whether they cover the whole cluster, or {@code null} when nothing is known
  * @param source how they were obtained ({@code paginated}), or {@code null}
  * @param generation the snapshot's generation, 0 when nothing is known
+ * @param uncountedNodes how many of the cluster's nodes joined, or were re-created under their name, after the
+ *     counting began: their {@code pod_count} is {@code null} until the next refresh; {@code null} when the snapshot
+ *     does not say which nodes it counted
  */
 public record PodCountsInfo(
         String state,
@@ -19,10 +24,19 @@ public record PodCountsInfo(
         @JsonProperty("age_seconds") Long ageSeconds,
         Boolean complete,
         String source,
-        long generation) {
+        long generation,
+        @JsonProperty("uncounted_nodes") Integer uncountedNodes) {
 
+    /** Where {@code view} stands, without the cluster's nodes: {@code uncounted_nodes} is {@code null}. */
     static PodCountsInfo of(PodCountView view) {
         return new PodCountsInfo(view.state().label(), view.fetchedAt() == null ? null : view.fetchedAt().toString(),
-                view.ageSeconds(), view.complete(), view.source(), view.generation());
+                view.ageSeconds(), view.complete(), view.source(), view.generation(), null);
+    }
+
+    /** Where {@code view} stands for the cluster's {@code nodes}. */
+    static PodCountsInfo of(PodCountView view, List<NodeView> nodes) {
+        return new PodCountsInfo(view.state().label(), view.fetchedAt() == null ? null : view.fetchedAt().toString(),
+                view.ageSeconds(), view.complete(), view.source(), view.generation(),
+                view.uncounted(nodes.stream().map(NodeView::uid).toList()));
     }
 }

@@ -2,6 +2,7 @@ package io.podtally.app.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.podtally.k8s.ErrorCategory;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeMetricsCache;
 import io.podtally.k8s.RejectedCluster;
@@ -87,12 +88,19 @@ final class Responses {
     record Watch(String holder, String since, String state) {
     }
 
-    /** A node informer's state. */
+    /**
+     * A node informer's state.
+     *
+     * @param lastError the category of the last error ({@code unreachable}, {@code forbidden}, {@code unauthorized},
+     *     {@code timeout}, {@code error}), or {@code null}: its full text names the API server and the identity, and
+     *     is in the log and in the health details for the admin only
+     */
     record Informer(String state, @JsonProperty("node_count") int nodeCount, @JsonProperty("last_error") String lastError) {
 
-        /** The state and last error of {@code nodes}, with {@code nodeCount} nodes. */
+        /** The state and last error category of {@code nodes}, with {@code nodeCount} nodes. */
         static Informer of(NodeCache nodes, int nodeCount) {
-            return new Informer(label(nodes.state()), nodeCount, nodes.lastError());
+            ErrorCategory category = nodes.errorCategory();
+            return new Informer(label(nodes.state()), nodeCount, category == null ? null : category.label());
         }
     }
 

@@ -10,6 +10,7 @@ import io.podtally.k8s.NodeMetricsCache.NodeUsage;
 import io.podtally.k8s.NodeView;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -83,12 +84,12 @@ class NodeQueryNameAndUsageTest {
     }
 
     private static NodeView node(String name, List<String> roles) {
-        Map<String, String> labels = new java.util.HashMap<>();
+        Map<String, String> labels = new HashMap<>();
         roles.forEach(role -> labels.put("node-role.kubernetes.io/" + role, ""));
         return new NodeView(name, labels, List.of(), false,
                 List.of(new NodeView.Condition("Ready", "True", "KubeletReady", "", NOW)),
                 "10.0.0.1", null, Map.of("cpu", "4", "memory", "16Gi", "pods", "110"),
                 Map.of("cpu", "3900m", "memory", "15Gi", "pods", "110"), "v1.30.1", "Ubuntu", "6.1", "containerd://1.7",
-                NOW.minusSeconds(3 * 86400));
+                NOW.minusSeconds(3 * 86400), "uid-" + name);
     }
 }

@@ -125,6 +125,6 @@ class NodeQueryTest {
                 List.of(new NodeView.Condition("Ready", ready ? "True" : "False", "KubeletReady", "", NOW)),
                 "10.0.0.1", null, Map.of("cpu", "4", "memory", "16Gi", "pods", "110"),
                 Map.of("cpu", "3900m", "memory", "15Gi", "pods", "110"), "v1.30.1", "Ubuntu", "6.1", "containerd://1.7",
-                NOW.minusSeconds(3 * 86400));
+                NOW.minusSeconds(3 * 86400), "uid-" + name);
     }
 }

@@ -80,6 +80,6 @@ class NodeViewOrderTest {
         return new NodeView(name, Map.of(), List.of(), false,
                 List.of(new NodeView.Condition("Ready", ready ? "True" : "False", "KubeletReady", "", NOW)),
                 "10.0.0.1", null, Map.of("cpu", "4"), Map.of("cpu", "4"), "v1.30.1", "Ubuntu", "6.1",
-                "containerd://1.7", created);
+                "containerd://1.7", created, "uid-" + name);
     }
 }

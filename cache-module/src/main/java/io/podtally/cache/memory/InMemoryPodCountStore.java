@@ -58,7 +58,7 @@ public final class InMemoryPodCountStore implements PodCountStore {
             return new Entry(
                     new PodCountSnapshot(
                             s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), nextAttempt, s.complete(),
-                            s.source(), s.pages(), s.pods(), s.generation(), failures),
+                            s.source(), s.pages(), s.pods(), s.generation(), failures, s.nodeUids()),
                     stored.expiresAt());
         });
     }
@@ -99,7 +99,7 @@ public final class InMemoryPodCountStore implements PodCountStore {
     private static PodCountSnapshot withGeneration(PodCountSnapshot s, long generation) {
         return new PodCountSnapshot(
                 s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), s.nextAttempt(), s.complete(), s.source(),
-                s.pages(), s.pods(), generation, s.failures());
+                s.pages(), s.pods(), generation, s.failures(), s.nodeUids());
     }
 
     private record Entry(PodCountSnapshot snapshot, Instant expiresAt) {}

@@ -3,9 +3,12 @@ package io.podtally.cache.redis;
 import io.podtally.cache.PodCountSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The layout of a cluster's hash, {@code podtally:{C}:podcounts}: a field per node with its count, and
@@ -24,6 +27,11 @@ final class PodCountHash {
     static final String PODS = "@pods";
     static final String GENERATION = "@generation";
     static final String FAILURES = "@failures";
+    /**
+     * The uids of the nodes the counts cover, comma-separated. Not a {@link #META_FIELDS meta field}: it belongs to
+     * the counts, so a read that finds the kept snapshot intact does not fetch it again.
+     */
+    static final String NODE_UIDS = "@node_uids";
 
     /** The meta fields, {@code @generation} and {@code @fetched_at} first. */
     static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, FRESH_UNTIL, STALE_UNTIL,
@@ -47,6 +55,9 @@ final class PodCountHash {
         addPair(pairs, PAGES, Integer.toString(snapshot.pages()));
         addPair(pairs, PODS, Long.toString(snapshot.pods()));
         addPair(pairs, FAILURES, Integer.toString(snapshot.failures()));
+        if (snapshot.nodeUids() != null) {
+            addPair(pairs, NODE_UIDS, String.join(",", new TreeSet<>(snapshot.nodeUids())));
+        }
         snapshot.counts().forEach((node, count) -> addPair(pairs, node, Integer.toString(count)));
         return pairs;
     }
@@ -84,7 +95,15 @@ final class PodCountHash {
                 (int) Math.min(Integer.MAX_VALUE, number(meta, PAGES)),
                 number(meta, PODS),
                 number(meta, GENERATION),
-                (int) Math.min(Integer.MAX_VALUE, number(meta, FAILURES)));
+                (int) Math.min(Integer.MAX_VALUE, number(meta, FAILURES)),
+                uids(meta.get(NODE_UIDS)));
+    }
+
+    private static Set<String> uids(String joined) {
+        if (joined == null) {
+            return null;
+        }
+        return joined.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(joined.split(",")));
     }
 
     static String millis(Instant instant) {

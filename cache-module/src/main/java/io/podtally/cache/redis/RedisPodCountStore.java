@@ -30,7 +30,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>Reads are one Lua script too, one round trip: the store keeps the last snapshot it parsed per
  * cluster, and when the hash still has that snapshot's {@code @generation} and {@code @fetched_at}
  * the script returns only the meta fields (the backoff fields change without a new generation), which
- * are combined with the kept counts; otherwise it returns the whole hash, which is parsed and kept. A
+ * are combined with the kept counts and node uids; otherwise it returns the whole hash, which is parsed and kept. A
  * deleted key reads as absent at once. A Redis failure becomes a {@link StoreUnavailableException}, or a
  * {@link StoreKeyException} when Redis refused the cluster's key ({@code WRONGTYPE}, {@code NOPERM}, {@code OOM}, a
  * script error); the command timeout of the template's connection factory bounds each call.
@@ -193,7 +193,7 @@ public final class RedisPodCountStore implements PodCountStore {
         PodCountSnapshot withMeta(PodCountSnapshot meta) {
             return new PodCountSnapshot(snapshot.counts(), meta.fetchedAt(), meta.freshUntil(), meta.staleUntil(),
                     meta.nextAttempt(), meta.complete(), meta.source(), meta.pages(), meta.pods(), meta.generation(),
-                    meta.failures());
+                    meta.failures(), snapshot.nodeUids());
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code redis-server} and {@code redis-cli} from the {@code PATH}, without persistence. */
+/** {@code redis-server} and {@code redis-cli} from the {@code PATH}, without persistence, with or without a password. */
 final class LocalRedisProcess implements RedisProcess {
 
     private static final Logger log = LoggerFactory.getLogger(LocalRedisProcess.class);
@@ -23,19 +23,29 @@ final class LocalRedisProcess implements RedisProcess {
 
     private final int port;
     private final ProcessBuilder.Redirect output;
+    private final String password;
     private volatile Process process;
 
     LocalRedisProcess(int port, ProcessBuilder.Redirect output) {
+        this(port, output, null);
+    }
+
+    /** A server that requires {@code password} ({@code requirepass}); {@code null} for none. */
+    LocalRedisProcess(int port, ProcessBuilder.Redirect output, String password) {
         this.port = port;
         this.output = output;
+        this.password = password;
     }
 
     @Override
     public void launch() {
         try {
-            process = new ProcessBuilder(
-                            "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no")
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            if (password != null) {
+                command.addAll(List.of("--requirepass", password));
+            }
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output)
                     .start();
@@ -87,6 +97,9 @@ final class LocalRedisProcess implements RedisProcess {
     public String cli(List<String> args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
                 Integer.toString(port)));
+        if (password != null) {
+            command.addAll(List.of("--no-auth-warning", "-a", password));
+        }
         command.addAll(args);
         try {
             Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -110,7 +123,7 @@ final class LocalRedisProcess implements RedisProcess {
         }
     }
 
-    /** Whether a Redis server on 127.0.0.1:{@code port} answers {@code PING}. */
+    /** Whether a Redis server on 127.0.0.1:{@code port} answers {@code PING}, or refuses it for want of a password. */
     static boolean pings(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
@@ -120,7 +133,8 @@ final class LocalRedisProcess implements RedisProcess {
             out.flush();
             byte[] reply = new byte[5];
             int read = socket.getInputStream().readNBytes(reply, 0, 5);
-            return read == 5 && "+PONG".equals(new String(reply, StandardCharsets.US_ASCII));
+            String text = new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
+            return read == 5 && ("+PONG".equals(text) || "-NOAU".equals(text));
         } catch (IOException e) {
             return false;
         }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podtally.cache.CountingSource;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.SourceCounts;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +97,25 @@ class RedisPodCountStoreReadIT {
         assertThat(reader.read(cluster)).isEmpty();
         writer.write(cluster, complete(T0, nodes(4, 5)));
         assertThat(reader.read(cluster).orElseThrow().counts()).hasSize(4).containsEntry("node-0", 5);
+    }
+
+    @Test
+    @DisplayName("the node uids are read with the whole hash only; reads of the unchanged snapshot keep them")
+    void nodeUidsStayOutOfMetaReads() {
+        Set<String> uids = Set.of("0b8e6a52-9b1e-4c3a-8f0e-2f6d1c9a7e41", "5f2c1e0a-7d43-4b8e-9a61-3c0f4e2d8b17");
+        writer.write(cluster, PodCountSnapshot.of(
+                new SourceCounts(nodes(2, 1), true, 1, 2, "paginated", null, uids), T0, SETTINGS, null, 0));
+        assertThat(REDIS.server().cli("HGET", RedisPodCountStore.key(cluster), "@node_uids"))
+                .isEqualTo(String.join(",", new TreeSet<>(uids)));
+        reader.read(cluster).orElseThrow();
+        long wholeReads = reader.wholeHashReads();
+
+        writer.setBackoff(cluster, T0.plusSeconds(90), 3);
+        PodCountSnapshot read = reader.read(cluster).orElseThrow();
+
+        assertThat(reader.wholeHashReads()).isEqualTo(wholeReads);
+        assertThat(read.nodeUids()).isEqualTo(uids);
+        assertThat(read.failures()).isEqualTo(3);
     }
 
     @Test

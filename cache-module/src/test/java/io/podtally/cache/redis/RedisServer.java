@@ -39,12 +39,16 @@ public final class RedisServer implements AutoCloseable {
     private final Thread killer;
 
     private RedisServer(int port, RedisRuntime runtime, Path output) {
-        this.port = port;
-        this.runtime = runtime;
-        this.process = runtime.container()
+        this(port, runtime, runtime.container()
                 ? new RedisContainerProcess(port, runtime.image(), output)
                 : new LocalRedisProcess(port, output == null
-                        ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(output.toFile()));
+                        ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(output.toFile())));
+    }
+
+    private RedisServer(int port, RedisRuntime runtime, RedisProcess process) {
+        this.port = port;
+        this.runtime = runtime;
+        this.process = process;
         this.killer = new Thread(process::close, "redis-server-killer");
         Runtime.getRuntime().addShutdownHook(killer);
     }
@@ -71,9 +75,26 @@ public final class RedisServer implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts a local {@code redis-server} on a free port that requires {@code password} ({@code requirepass}); always a
+     * process of the {@code PATH}, whatever {@link RedisRuntime} chose for the others.
+     */
+    public static RedisServer startWithPassword(String password) {
+        int port = freePort();
+        RedisServer server = new RedisServer(port, new RedisRuntime(false, null, "a password needs a local process"),
+                new LocalRedisProcess(port, ProcessBuilder.Redirect.DISCARD, password));
+        try {
+            server.process.launch();
+            return server;
+        } catch (IllegalStateException e) {
+            server.close();
+            throw e;
+        }
+    }
+
     /** A server on a free port that is not started: nothing answers there until {@link #restart()}. */
     public static RedisServer notStarted() {
-        return new RedisServer(freePort(), RedisRuntime.chosen(), null);
+        return new RedisServer(freePort(), RedisRuntime.chosen(), (Path) null);
     }
 
     /** The server's port on 127.0.0.1. */

@@ -6,15 +6,24 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.podtally.k8s.ClusterRegistryException;
 import io.podtally.k8s.ClusterSettings;
+import io.podtally.k8s.ErrorCategory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URL;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /** Builds one fabric8 client per cluster with podtally's timeouts and retry policy. */
 final class Fabric8Clients {
@@ -78,7 +87,10 @@ final class Fabric8Clients {
         return inCluster(System.getenv(), SERVICE_ACCOUNT);
     }
 
-    /** A description of a failure for logs and {@code lastError()}: type, HTTP code and message, no credentials. */
+    /**
+     * A description of a failure for logs and {@code lastError()}: type, HTTP code and message, no credentials; it may
+     * name the API server and the identity, so answers without authentication carry {@link #categorize} instead.
+     */
     static String describe(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
@@ -99,6 +111,33 @@ final class Fabric8Clients {
             text.append(" (").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage()).append(')');
         }
         return text.toString();
+    }
+
+    /**
+     * The category of a failure, for answers that must not carry its text: 401 and 403 by their codes, 408 and 504 and
+     * any timeout in the cause chain as {@code timeout}, a failed connection (refused, unknown host, no route, TLS
+     * handshake) as {@code unreachable}; anything else is {@code error}.
+     */
+    static ErrorCategory categorize(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException kce && kce.getCode() > 0) {
+                return switch (kce.getCode()) {
+                    case 401 -> ErrorCategory.UNAUTHORIZED;
+                    case 403 -> ErrorCategory.FORBIDDEN;
+                    case 408, 504 -> ErrorCategory.TIMEOUT;
+                    default -> ErrorCategory.ERROR;
+                };
+            }
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return ErrorCategory.TIMEOUT;
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+                    || t instanceof SSLException || t instanceof ClosedChannelException) {
+                return ErrorCategory.UNREACHABLE;
+            }
+        }
+        return ErrorCategory.ERROR;
     }
 
     /** The API server's address without user information or query, fit for logs. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.podtally.k8s.ErrorCategory;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeView;
 import java.time.Duration;
@@ -50,7 +51,9 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
 
     private volatile InformerState state = InformerState.STARTING;
     private volatile String lastError;
+    private volatile ErrorCategory errorCategory;
     private volatile String lastFailure;
+    private volatile ErrorCategory lastFailureCategory;
     private volatile boolean closed;
     private volatile boolean started;
     private volatile long startedAt;
@@ -137,6 +140,11 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
     }
 
     @Override
+    public ErrorCategory errorCategory() {
+        return errorCategory;
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
@@ -174,7 +182,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
                 }
             });
         } catch (KubernetesClientException e) {
-            lastFailure = Fabric8Clients.describe(e);
+            failed(e);
             log.debug("Cluster {}: cannot start the node informer: {}", cluster, lastFailure);
             scheduleRestart();
             return;
@@ -183,7 +191,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
     }
 
     private boolean onInformerFailure(boolean started, Throwable failure) {
-        lastFailure = Fabric8Clients.describe(failure);
+        failed(failure);
         log.debug("Cluster {}: node informer failed, retrying: {}", cluster, lastFailure);
         return !closed;
     }
@@ -194,7 +202,9 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         }
         restarts = 0;
         lastFailure = null;
+        lastFailureCategory = null;
         lastError = null;
+        errorCategory = null;
         notWatchingSince = -1;
         state = InformerState.SYNCED;
         if (firstSync.complete(null)) {
@@ -209,7 +219,12 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         if (closed || stopped != informer) {
             return;
         }
-        lastFailure = failure != null ? Fabric8Clients.describe(failure) : "node informer stopped";
+        if (failure != null) {
+            failed(failure);
+        } else {
+            lastFailure = "node informer stopped";
+            lastFailureCategory = ErrorCategory.ERROR;
+        }
         log.warn("Cluster {}: node informer stopped ({}); restarting", cluster, lastFailure);
         scheduleRestart();
     }
@@ -227,7 +242,7 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         long now = System.nanoTime();
         if (!firstSync.isDone()) {
             if (now - startedAt >= syncTimeout.toNanos()) {
-                degrade("nodes not synced within " + syncTimeout.toMillis() + " ms");
+                degrade("nodes not synced within " + syncTimeout.toMillis() + " ms", ErrorCategory.TIMEOUT);
             }
             return;
         }
@@ -243,20 +258,29 @@ public final class Fabric8NodeCache implements NodeCache, AutoCloseable {
         } else if (notWatchingSince < 0) {
             notWatchingSince = now;
         } else if (now - notWatchingSince >= syncTimeout.toNanos()) {
-            degrade("watch on nodes lost for more than " + syncTimeout.toMillis() + " ms, serving the last known nodes");
+            degrade("watch on nodes lost for more than " + syncTimeout.toMillis() + " ms, serving the last known nodes",
+                    ErrorCategory.UNREACHABLE);
         }
     }
 
-    private synchronized void degrade(String reason) {
+    private void failed(Throwable failure) {
+        lastFailureCategory = Fabric8Clients.categorize(failure);
+        lastFailure = Fabric8Clients.describe(failure);
+    }
+
+    /** Degraded for {@code reason}: the last failure's category when there is one, else {@code category}. */
+    private synchronized void degrade(String reason, ErrorCategory category) {
         if (closed) {
             return;
         }
         String failure = lastFailure;
+        ErrorCategory failureCategory = lastFailureCategory;
         String error = failure == null ? reason + "; retrying" : reason + "; retrying after: " + failure;
-        if (state != InformerState.DEGRADED) {
+        if (state != InformerState.DEGRADED || !error.equals(lastError)) {
             log.warn("Cluster {}: node informer degraded: {}", cluster, error);
         }
         state = InformerState.DEGRADED;
         lastError = error;
+        errorCategory = failure == null || failureCategory == null ? category : failureCategory;
     }
 }

@@ -45,7 +45,8 @@ final class NodeViews {
                 info.getOsImage(),
                 info.getKernelVersion(),
                 info.getContainerRuntimeVersion(),
-                instant(meta.getCreationTimestamp()));
+                instant(meta.getCreationTimestamp()),
+                meta.getUid());
     }
 
     private static NodeView.Condition condition(NodeCondition c) {

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The node informer's item store. It turns every node the informer receives into a {@link NodeView}
- * and keeps, for the informer itself, only a stub with the node's name and resource version (all
- * the informer needs to tell updates apart and to drop nodes missing from a relist). Full nodes,
+ * and keeps, for the informer itself, only a stub with the node's name, uid and resource version
+ * (all the informer needs to tell updates apart and to drop nodes missing from a relist). Full nodes,
  * with their images and managed fields, are never retained.
  */
 final class SlimNodeStore implements ItemStore<Node> {
@@ -125,6 +125,7 @@ final class SlimNodeStore implements ItemStore<Node> {
         return new NodeBuilder()
                 .withNewMetadata()
                 .withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid())
                 .withResourceVersion(node.getMetadata().getResourceVersion())
                 .endMetadata()
                 .build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.podtally.k8s.ErrorCategory;
 import io.podtally.k8s.NodeCache.InformerState;
 import io.podtally.k8s.NodeView;
 import io.podtally.k8s.sim.RequestKind;
@@ -156,6 +157,7 @@ class Fabric8NodeCacheIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.state() == InformerState.DEGRADED);
         assertThat(cache.synced()).isFalse();
         assertThat(cache.lastError()).contains("not synced within 1000 ms");
+        assertThat(cache.errorCategory()).isEqualTo(ErrorCategory.UNREACHABLE);
         assertThat(cache.list()).isEmpty();
         assertThat(cache.get("node-a")).isEmpty();
 
@@ -165,6 +167,7 @@ class Fabric8NodeCacheIT {
         await().atMost(Duration.ofSeconds(40)).until(() -> cache.state() == InformerState.SYNCED);
         assertThat(cache.awaitSynced(Duration.ofSeconds(1))).isTrue();
         assertThat(cache.lastError()).isNull();
+        assertThat(cache.errorCategory()).isNull();
         assertThat(cache.list()).extracting(NodeView::name).containsExactly("node-a");
 
         closeAll();
@@ -175,6 +178,24 @@ class Fabric8NodeCacheIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestThreads.startedSince(threadsBefore))
                 .filteredOn(name -> !name.startsWith("CachedSingleThreadScheduler")).isEmpty());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TestThreads.startedSince(threadsBefore)).isEmpty());
+    }
+
+    @Test
+    @DisplayName("an API server that refuses the identity (403): the full text in lastError, the category forbidden")
+    void forbiddenIsCategorized() {
+        SimulatedCluster sim = closeLater(SimulatedCluster.builder().nodes(2).activePods(10).start());
+        sim.forbidden(true);
+        Fabric8NodeCache cache = cache(io.fabric8.kubernetes.client.Config.fromKubeconfig(sim.kubeconfigYaml("sim")),
+                Duration.ofSeconds(1));
+        cache.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.errorCategory() == ErrorCategory.FORBIDDEN);
+        assertThat(cache.state()).isEqualTo(InformerState.DEGRADED);
+        assertThat(cache.lastError()).contains("403").contains("forbidden");
+
+        sim.forbidden(false);
+        await().atMost(Duration.ofSeconds(40)).until(() -> cache.state() == InformerState.SYNCED);
+        assertThat(cache.errorCategory()).isNull();
     }
 
     @Test
@@ -191,6 +212,7 @@ class Fabric8NodeCacheIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> cache.state() == InformerState.DEGRADED);
         assertThat(cache.lastError()).contains("watch on nodes lost");
+        assertThat(cache.errorCategory()).isEqualTo(ErrorCategory.UNREACHABLE);
         assertThat(cache.list()).extracting(NodeView::name).containsExactly("node-a");
 
         MockApiServer second = serverLater(MockApiServer.startOn(port));

@@ -69,7 +69,9 @@ class SlimNodeStoreTest {
                 Arguments.of("kubelet version", edited(node("node-a", true),
                         b -> b.editStatus().editNodeInfo().withKubeletVersion("v1.31.3").endNodeInfo().endStatus())),
                 Arguments.of("creation time", edited(node("node-a", true),
-                        b -> b.editMetadata().withCreationTimestamp("2024-05-02T10:00:00Z").endMetadata())));
+                        b -> b.editMetadata().withCreationTimestamp("2024-05-02T10:00:00Z").endMetadata())),
+                Arguments.of("re-created under the same name (a new uid)", edited(node("node-a", true),
+                        b -> b.editMetadata().withUid("0b8e6a52-9b1e-4c3a-8f0e-2f6d1c9a7e41").endMetadata())));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -298,6 +298,21 @@ final class ClusterState {
         return actual;
     }
 
+    synchronized String recreateNode(String name) {
+        String before = nodeUid(name);
+        removeNode(name);
+        addNode(name);
+        String after = nodeUid(name);
+        if (after.equals(before)) {
+            throw new IllegalStateException("node " + name + " re-created with its old uid " + before);
+        }
+        return after;
+    }
+
+    synchronized String nodeUid(String name) {
+        return NodeJson.uid(requireNode(name));
+    }
+
     synchronized void removeNode(String name) {
         SimNode node = requireNode(name);
         nodes.remove(name);

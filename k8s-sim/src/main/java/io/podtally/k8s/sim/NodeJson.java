@@ -44,6 +44,11 @@ final class NodeJson {
         return "n2-standard-" + node.cpuCores();
     }
 
+    /** The node's {@code metadata.uid}: the first value drawn from its seed, as {@link #write} draws it. */
+    static String uid(SimNode node) {
+        return SimJson.uid(new SplittableRandom(node.seed()));
+    }
+
     static void write(JsonGenerator g, SimNode node, boolean withKind) {
         SplittableRandom random = new SplittableRandom(node.seed());
         String created = SimJson.time(node.createdEpochSecond());

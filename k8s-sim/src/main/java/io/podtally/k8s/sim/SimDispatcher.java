@@ -77,6 +77,12 @@ final class SimDispatcher extends Dispatcher {
                 countRoute(segments, watch, query);
                 return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
             }
+            if (cluster.forbidden()) {
+                countRoute(segments, watch, query);
+                return status(403, "Forbidden", "nodes is forbidden: User \"system:serviceaccount:podtally:podtally\" "
+                        + "cannot list resource \"nodes\" in API group \"\" at the cluster scope (" + cluster.url()
+                        + path + ")");
+            }
             if (!"GET".equals(request.getMethod())) {
                 counters.hit(RequestKind.OTHER);
                 return status(405, "MethodNotAllowed", "the simulated cluster only serves reads");

@@ -84,6 +84,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private volatile boolean metricsEnabled;
     private volatile boolean tablesEnabled;
     private volatile boolean unavailable;
+    private volatile boolean forbidden;
     private volatile DefaultMockServer server;
     private volatile int port;
     private volatile Duration watchTimeout;
@@ -273,6 +274,19 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     /**
+     * Whether every request is refused with {@code 403 Forbidden}, as RBAC refuses an identity without the rights
+     * podtally needs: the message names the API server's URL and the service account, as real refusals name the
+     * identity and fabric8's messages the URL.
+     */
+    public void forbidden(boolean value) {
+        this.forbidden = value;
+    }
+
+    boolean forbidden() {
+        return forbidden;
+    }
+
+    /**
      * Makes pod list page {@code page} (1 = the request without {@code continue}) answer {@code fault}
      * the next {@code times} times it is requested ({@link Integer#MAX_VALUE}: always). Replaces an
      * earlier fault on that page.
@@ -447,6 +461,19 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Removes a node (its pods stay); watches see {@code DELETED}. */
     public void removeNode(String name) {
         state.removeNode(name);
+    }
+
+    /**
+     * Deletes the node and creates a worker node of the same name with a new {@code metadata.uid}, as a cloud's
+     * auto-repair does (its pods stay); watches see {@code DELETED}, then {@code ADDED}. Returns the new uid.
+     */
+    public String recreateNode(String name) {
+        return state.recreateNode(name);
+    }
+
+    /** The node's {@code metadata.uid}. */
+    public String nodeUid(String name) {
+        return state.nodeUid(name);
     }
 
     /** Sets the node's {@code Ready} condition ({@code Unknown} when not ready); watches see {@code MODIFIED}. */

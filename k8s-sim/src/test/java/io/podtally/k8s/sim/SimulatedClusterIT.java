@@ -263,6 +263,31 @@ class SimulatedClusterIT {
     }
 
     @Test
+    @DisplayName("a node re-created under its name gets a new uid, which the API and a fabric8 informer see")
+    void recreatedNodeHasNewUid() {
+        try (SimulatedCluster sim = SimulatedCluster.builder().nodes(4).activePods(40).start();
+                KubernetesClient client = clientFor(sim)) {
+            String name = sim.nodeNames().get(2);
+            String before = sim.nodeUid(name);
+            assertThat(client.nodes().withName(name).get().getMetadata().getUid()).isEqualTo(before);
+            SharedIndexInformer<Node> informer = client.nodes().inform();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(informer::hasSynced);
+                await().atMost(Duration.ofSeconds(5)).until(() -> sim.openNodeWatches() == 1);
+
+                String after = sim.recreateNode(name);
+
+                assertThat(after).isNotEqualTo(before).isEqualTo(sim.nodeUid(name));
+                assertThat(client.nodes().withName(name).get().getMetadata().getUid()).isEqualTo(after);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(informer.getStore().getByKey(name).getMetadata().getUid()).isEqualTo(after));
+            } finally {
+                informer.close();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("pushes pod changes to a pod watch with a field selector")
     void podWatch() {
         try (SimulatedCluster sim = SimulatedCluster.builder().nodes(12).activePods(100).start();
