@@ -41,7 +41,8 @@ class EventStreamSlotsIT {
     void closedClientFreesItsSlot() {
         SseClient leaving = open();
         SseClient staying = open();
-        await().atMost(Duration.ofSeconds(10)).until(() -> leaving.events().size() == 1 && staying.events().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> leaving.events().size() == 1 && staying.events().size() == 1);
         SseClient refused = open();
         assertThat(refused.status()).isEqualTo(503);
 
