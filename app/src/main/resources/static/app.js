@@ -27,7 +27,8 @@
     first: $("first"), prev: $("prev"), next: $("next"), last: $("last"), pageInfo: $("page-info"),
     pageSize: $("page-size"), totals: $("totals"), detail: $("detail"), detailTitle: $("detail-title"),
     detailBody: $("detail-body"), detailClose: $("detail-close"), tokenDialog: $("token-dialog"),
-    tokenInput: $("token-input")
+    tokenInput: $("token-input"), rejected: $("rejected"),
+    rejectedSummary: $("rejected-summary"), rejectedList: $("rejected-list")
   };
 
   const view = { cluster: "", name: "", status: "", role: "", label: "", taint: "", sort: "name", order: "asc",
@@ -505,6 +506,26 @@
     while (el.clusters.children.length > items.length) el.clusters.lastElementChild.remove();
   }
 
+  // Contexts whose names cannot be cluster names: the operator fixes the kubeconfig.
+  let rejectedShown = "[]";
+  function renderRejected(rejected) {
+    const text = JSON.stringify(rejected);
+    if (text === rejectedShown) return;
+    rejectedShown = text;
+    el.rejected.hidden = rejected.length === 0;
+    el.rejectedSummary.textContent = rejected.length + " kubeconfig context" + (rejected.length === 1 ? "" : "s")
+      + " not served";
+    el.rejectedList.replaceChildren(...rejected.map((r) => {
+      const li = document.createElement("li");
+      li.dataset.name = r.name;
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = r.name;
+      li.append(name, ": " + r.reason);
+      return li;
+    }));
+  }
+
   function updateClusterEntry() {
     const entry = clusters.find((c) => c.name === view.cluster);
     if (!entry || !answer) return;
@@ -518,6 +539,7 @@
       const res = await fetch("api/v1/clusters", { cache: "no-store" });
       const body = await res.json();
       clusters = body.data;
+      renderRejected(body.rejected || []);
       if (!view.cluster || !clusters.some((c) => c.name === view.cluster)) {
         if (clusters.length > 0) {
           view.cluster = clusters[0].name;
@@ -794,6 +816,15 @@
     readUrl();
     changed(before !== view.cluster);
     renderClusters();
+  });
+  // A page left for another (or kept in the back-forward cache) gives its stream's connection back: browsers
+  // allow only a few connections per server.
+  window.addEventListener("pagehide", () => {
+    closeStream();
+    stopPolling();
+  });
+  window.addEventListener("pageshow", (e) => {
+    if (e.persisted) changed(true);
   });
   setInterval(renderAge, 1000);
   setInterval(loadClusters, CLUSTERS_MS);

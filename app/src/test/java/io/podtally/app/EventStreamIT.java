@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,7 @@ class EventStreamIT {
     private static final String NODES = "/api/v1/nodes?cluster_name=" + CLUSTER;
     private static final String TOKEN = "events-admin-token";
     private static final Duration EVENT_WAIT = Duration.ofSeconds(15);
+    private static final Duration HEARTBEAT_ON_B = Duration.ofSeconds(1);
 
     private static RedisServer redis;
     private static SimulatedCluster sim;
@@ -55,7 +57,9 @@ class EventStreamIT {
                 "podtally.podcounts.warm-up", "false",
                 "podtally.clusters.metrics-refresh-interval", "1s");
         a = Replica.start(sim, CLUSTER, redis, properties);
-        b = Replica.start(sim, CLUSTER, redis, properties);
+        Map<String, String> onB = new HashMap<>(properties);
+        onB.put("podtally.api.event-heartbeat", HEARTBEAT_ON_B.toSeconds() + "s");
+        b = Replica.start(sim, CLUSTER, redis, onB);
         capped = Replica.start(sim, CLUSTER, redis, Map.of("podtally.podcounts.warm-up", "false",
                 "podtally.api.max-event-streams", "2"));
         for (Replica replica : List.of(a, b, capped)) {
@@ -109,6 +113,25 @@ class EventStreamIT {
         assertThat(state.data().get("cluster").asString()).isEqualTo(CLUSTER);
         assertThat(state.data().get("node_count").asInt()).isEqualTo(12);
         awaitLatestEtagServed(stream, b);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("an idle stream gets a :heartbeat comment every podtally.api.event-heartbeat (1 s on replica B)")
+    void idleStreamGetsHeartbeats() {
+        SseClient stream = open(b, null);
+        awaitEvents(stream, 1);
+        int before = stream.comments().size();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.comments().size() >= before + 4);
+
+        List<SseClient.Comment> heartbeats = stream.comments().subList(before, before + 4);
+        assertThat(heartbeats).extracting(SseClient.Comment::text).containsOnly("heartbeat");
+        for (int i = 1; i < heartbeats.size(); i++) {
+            Duration gap = Duration.ofNanos(heartbeats.get(i).receivedNanos() - heartbeats.get(i - 1).receivedNanos());
+            assertThat(gap).as("gap before heartbeat %d", i)
+                    .isBetween(HEARTBEAT_ON_B.dividedBy(2), HEARTBEAT_ON_B.multipliedBy(3));
+        }
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.podtally.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.podtally.cache.redis.RedisServer;
 import io.podtally.k8s.sim.SimulatedCluster;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +34,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.context.Lifecycle;
 import tools.jackson.databind.JsonNode;
 
 @DisplayName("the node page in headless Chromium, against one replica on two simulated clusters and a redis-server")
@@ -42,12 +45,15 @@ class NodePageIT {
     private static final String BUSY = "busy";
     private static final String SMALL = "small";
     private static final String TOKEN = "page-admin-token";
+    /** A kubeconfig context whose name cannot be a cluster name. */
+    private static final String REJECTED = "my cluster";
     /** Set to a path to save a screenshot of the page there. */
     private static final String SCREENSHOT = "podtally.screenshot";
 
     private static RedisServer redis;
     private static SimulatedCluster busy;
     private static SimulatedCluster small;
+    private static final Map<String, String> properties = new LinkedHashMap<>();
     private static Replica replica;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
@@ -70,9 +76,10 @@ class NodePageIT {
         Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
         clusters.put(BUSY, busy);
         clusters.put(SMALL, small);
+        clusters.put(REJECTED, small);
         Path kubeconfig = Files.createTempFile("podtally-page", ".yaml");
         Files.writeString(kubeconfig, SimulatedCluster.kubeconfigYaml(clusters));
-        replica = Replica.start(Map.of(
+        properties.putAll(Map.of(
                 "podtally.clusters.kubeconfig", kubeconfig.toString(),
                 "podtally.demo.enabled", "false",
                 "podtally.store", "redis",
@@ -82,13 +89,22 @@ class NodePageIT {
                 "podtally.podcounts.warm-up", "false",
                 "podtally.podcounts.page-size", "500",
                 "podtally.clusters.metrics-refresh-interval", "2s"));
-        base = "http://127.0.0.1:" + SseClient.portOf(replica) + "/";
-        for (String cluster : List.of(BUSY, SMALL)) {
-            within(Duration.ofSeconds(30)).until(d -> "synced".equals(replica.api().json("/actuator/health")
-                    .at("/components/clusters/details/clusters/" + cluster + "/informer").asString()));
-        }
+        replica = Replica.start(properties);
+        base = baseOf(replica);
+        awaitSynced(replica);
         chromium = HeadlessChromium.start();
         driver = chromium.driver();
+    }
+
+    private static String baseOf(Replica served) {
+        return "http://127.0.0.1:" + SseClient.portOf(served) + "/";
+    }
+
+    private static void awaitSynced(Replica served) {
+        for (String cluster : List.of(BUSY, SMALL)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> "synced".equals(served.api().json("/actuator/health")
+                    .at("/components/clusters/details/clusters/" + cluster + "/informer").asString()));
+        }
     }
 
     @AfterAll
@@ -147,6 +163,23 @@ class NodePageIT {
         assertThat(toSmall.getDomAttribute("aria-current")).isEqualTo("true");
         assertThat(driver.findElement(By.cssSelector("#clusters button[data-cluster='" + BUSY + "']"))
                 .getDomAttribute("aria-current")).isNull();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("kubeconfig contexts rejected for their names are shown to the operator with the reason")
+    void rejectedContextsNotice() {
+        driver.get(base + "?cluster=" + SMALL);
+
+        WebElement notice = within(Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("rejected")));
+        assertThat(notice.findElement(By.tagName("summary")).getText()).isEqualTo("1 kubeconfig context not served");
+        notice.findElement(By.tagName("summary")).click();
+        WebElement entry = within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#rejected li[data-name='" + REJECTED + "']")));
+        assertThat(entry.getText()).startsWith(REJECTED + ": ").contains("may contain only letters, digits");
+        assertThat(notice.findElements(By.tagName("li"))).hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#clusters button[data-cluster='" + REJECTED + "']"))).isEmpty();
     }
 
     @Test
@@ -304,6 +337,68 @@ class NodePageIT {
             Files.createDirectories(file.getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
         }
+    }
+
+    @Test
+    @Order(11)
+    @DisplayName("with event streams off on the replica the page says it polls, and a pod change counted by an admin "
+            + "refresh reaches the table in place without a reload")
+    void pollsWithoutEventStreams() {
+        Map<String, String> withoutStreams = new LinkedHashMap<>(properties);
+        withoutStreams.put("podtally.api.max-event-streams", "0");
+        try (Replica polling = Replica.start(withoutStreams)) {
+            awaitSynced(polling);
+            assertThat(polling.api().json("/api/v1/features").at("/data/events").asBoolean()).isFalse();
+            driver.get(baseOf(polling) + "?cluster=" + SMALL);
+            within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                    && rows().size() == 8 && podCells().stream().noneMatch(text -> text.equals("counting…")));
+            assertThat(text("live")).isEqualTo("polling every 5 s");
+            ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
+            String node = names().get(2);
+            WebElement pods = rowOf(node).findElement(By.cssSelector("td[data-col='pods']"));
+            int before = small.activePodsByNode().getOrDefault(node, 0);
+            small.addPods(node, 3);
+
+            HttpResponse<String> refresh = replica.api().post(
+                    "/api/v1/admin/clusters/" + SMALL + "/pod-counts/refresh", "Authorization", "Bearer " + TOKEN);
+            assertThat(refresh.statusCode()).isEqualTo(202);
+
+            within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 3) + " / "));
+            assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+            assertThat(text("live")).isEqualTo("polling every 5 s");
+        }
+    }
+
+    @Test
+    @Order(12)
+    @DisplayName("a lost event stream shows reconnecting, then offline and polling while the replica refuses streams, "
+            + "and live again once it takes them")
+    void lostStreamShowsOfflineAndRecovers() {
+        openFresh("");
+        ((JavascriptExecutor) driver).executeScript("""
+                window.liveStates = [];
+                new MutationObserver(() => window.liveStates.push(document.getElementById("live").dataset.live))
+                    .observe(document.getElementById("live"), {attributes: true, attributeFilter: ["data-live"]});
+                """);
+        Lifecycle streams = replica.bean("eventStreams", Lifecycle.class);
+
+        streams.stop();
+        try {
+            within(Duration.ofSeconds(20)).until(d -> "offline".equals(live().getDomAttribute("data-live")));
+            assertThat(text("live")).isEqualTo("offline — polling every 5 s");
+        } finally {
+            streams.start();
+        }
+
+        within(Duration.ofSeconds(30)).until(d -> "live".equals(live().getDomAttribute("data-live")));
+        assertThat(text("live")).isEqualTo("live");
+        @SuppressWarnings("unchecked")
+        List<String> states = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.liveStates");
+        assertThat(states).containsSubsequence("reconnecting", "offline", "live");
+    }
+
+    private static WebElement live() {
+        return driver.findElement(By.id("live"));
     }
 
     private static void openFresh(String query) {

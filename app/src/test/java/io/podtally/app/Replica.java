@@ -63,6 +63,11 @@ final class Replica implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** The replica's bean named {@code name} as a {@code type}: for beans whose own class tests cannot see. */
+    <T> T bean(String name, Class<T> type) {
+        return context.getBean(name, type);
+    }
+
     @Override
     public void close() {
         context.close();

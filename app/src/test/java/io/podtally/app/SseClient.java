@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
 /** A Server-Sent Events client for tests: reads one stream on a thread of its own and keeps what it received. */
@@ -24,11 +23,15 @@ final class SseClient implements AutoCloseable {
     record Event(String id, String name, JsonNode data) {
     }
 
+    /** One comment line, without its colon, and when it arrived ({@link System#nanoTime()}). */
+    record Comment(String text, long receivedNanos) {
+    }
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HttpResponse<InputStream> response;
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final AtomicInteger comments = new AtomicInteger();
+    private final List<Comment> comments = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private volatile boolean ended;
 
@@ -82,6 +85,11 @@ final class SseClient implements AutoCloseable {
         return events.stream().filter(e -> e.name().equals(name)).toList();
     }
 
+    /** The comments received so far, in order. */
+    List<Comment> comments() {
+        return List.copyOf(comments);
+    }
+
     Event last() {
         return events.get(events.size() - 1);
     }
@@ -106,7 +114,7 @@ final class SseClient implements AutoCloseable {
                     name = "message";
                     data.clear();
                 } else if (line.startsWith(":")) {
-                    comments.incrementAndGet();
+                    comments.add(new Comment(line.substring(1), System.nanoTime()));
                 } else if (line.startsWith("id:")) {
                     id = line.substring(3).trim();
                 } else if (line.startsWith("event:")) {

@@ -19,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class EventStreamConfiguration {
 
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration LINGER = Duration.ofSeconds(30);
     private static final int RECENT_EVENTS = 256;
@@ -28,8 +27,8 @@ class EventStreamConfiguration {
     @Bean
     EventStreams eventStreams(ApiProperties api, ClusterRegistry registry, RefreshingPodCountCache podCounts,
             JsonMapper json, MeterRegistry meterRegistry) {
-        EventStreams.Settings settings = new EventStreams.Settings(api.maxEventStreams(), HEARTBEAT, POLL, LINGER,
-                RECENT_EVENTS, RECONNECT);
+        EventStreams.Settings settings = new EventStreams.Settings(api.maxEventStreams(), api.eventHeartbeat(), POLL,
+                LINGER, RECENT_EVENTS, RECONNECT);
         EventStreams streams = new EventStreams(settings, new NodeListVersions(registry, podCounts), json,
                 Long.toUnsignedString(new SecureRandom().nextLong(), 36));
         podCounts.addListener(event -> streams.signal(event.cluster()));

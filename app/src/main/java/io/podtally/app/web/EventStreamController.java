@@ -39,8 +39,8 @@ final class EventStreamController {
     @Operation(summary = "Server-Sent Events whenever what the cluster's node list answers changes",
             description = "Events: state (first on a new stream), change, reset (resuming was not possible: fetch "
                     + "the list again). Data: cluster, changed, etag, node_count, informer, pod_counts, metrics. "
-                    + "A comment every 15 s keeps the connection open. At most podtally.api.max-event-streams per "
-                    + "replica; beyond that 503 with Retry-After.")
+                    + "A comment every podtally.api.event-heartbeat (15 s) keeps the connection open. At most "
+                    + "podtally.api.max-event-streams per replica; beyond that 503 with Retry-After.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
             schema = @Schema(type = "string")))
     ResponseEntity<SseEmitter> events(

@@ -31,6 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link NodeListChangeDetector}; each is numbered, kept in its cluster's {@link EventRing} and sent to the cluster's
  * streams. Stops before the web server's graceful shutdown and completes every stream, so clients reconnect to
  * another replica at once.
+ *
+ * <p>The container does not notice a client that left an idle stream; a write does. So the heartbeats find such
+ * streams and free their slots, and a stream refused for want of a slot sends a heartbeat to every open stream at
+ * once, twice (the first write to a connection the client closed still succeeds), at most once per
+ * {@link #SWEEP_GAP}.
  */
 final class EventStreams implements SmartLifecycle {
 
@@ -41,15 +46,18 @@ final class EventStreams implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
     private static final MediaType UTF8_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
     private static final NodeQuery UNFILTERED = NodeQuery.parse(Map.of(), 1);
+    private static final Duration SWEEP_GAP = Duration.ofSeconds(1);
+    private static final Duration SWEEP_SECOND_WRITE = Duration.ofMillis(200);
 
     private final Settings settings;
     private final JsonMapper json;
     private final String replica;
     private final NodeListChangeDetector detector;
-    private final ScheduledExecutorService scheduler;
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime() - SWEEP_GAP.toNanos());
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, ClusterStreams> clusters = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService scheduler;
     private volatile boolean running;
 
     /**
@@ -71,7 +79,6 @@ final class EventStreams implements SmartLifecycle {
         this.json = json;
         this.replica = replica;
         this.detector = new NodeListChangeDetector(versions, this::publish, settings.linger(), System::nanoTime);
-        this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
     }
 
     /** The result of {@link #open}: the stream, or why there is none. */
@@ -97,6 +104,7 @@ final class EventStreams implements SmartLifecycle {
         }
         if (open.incrementAndGet() > settings.maxStreams()) {
             open.decrementAndGet();
+            sweep();
             return new Opened.Full();
         }
         SseEmitter emitter = new SseEmitter(0L);
@@ -139,11 +147,31 @@ final class EventStreams implements SmartLifecycle {
 
     /** Asks for a check of {@code cluster} now, on the shared threads: something may have changed. */
     void signal(String cluster) {
-        try {
-            scheduler.execute(() -> detector.check(cluster));
-        } catch (RejectedExecutionException e) {
-            log.debug("event streams stopped; change signal for {} dropped", cluster);
+        execute(() -> detector.check(cluster), 0, "change signal for " + cluster);
+    }
+
+    private void execute(Runnable task, long delayMillis, String what) {
+        ScheduledExecutorService current = scheduler;
+        if (current == null) {
+            return;
         }
+        try {
+            current.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("event streams stopped; {} dropped", what);
+        }
+    }
+
+    /** Writes a heartbeat to every open stream now and again shortly after, to free the slots of clients gone. */
+    private void sweep() {
+        long last = lastSweep.get();
+        long now = System.nanoTime();
+        if (now - last < SWEEP_GAP.toNanos() || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        log.debug("event streams full ({}): looking for closed connections", open.get());
+        execute(this::heartbeat, 0, "sweep");
+        execute(this::heartbeat, SWEEP_SECOND_WRITE.toMillis(), "sweep");
     }
 
     /** The streams open now. */
@@ -209,11 +237,13 @@ final class EventStreams implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
+        ScheduledExecutorService started = Executors.newScheduledThreadPool(2, daemonThreads());
         long poll = settings.poll().toMillis();
         long heartbeat = settings.heartbeat().toMillis();
-        scheduler.scheduleWithFixedDelay(this::checkAll, poll, poll, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        started.scheduleWithFixedDelay(this::checkAll, poll, poll, TimeUnit.MILLISECONDS);
+        started.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        scheduler = started;
+        running = true;
     }
 
     private void checkAll() {
@@ -228,7 +258,11 @@ final class EventStreams implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        scheduler.shutdownNow();
+        ScheduledExecutorService current = scheduler;
+        scheduler = null;
+        if (current != null) {
+            current.shutdownNow();
+        }
         int completed = 0;
         for (ClusterStreams streams : clusters.values()) {
             List<Stream> all;
