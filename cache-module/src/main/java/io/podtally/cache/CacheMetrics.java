@@ -16,6 +16,7 @@ final class CacheMetrics {
     static final String LOCK = "podtally.podcounts.lock";
     static final String STORE_ERRORS = "podtally.podcounts.store.errors";
     static final String REFRESH_ACTIVE = "podtally.podcounts.refresh.active";
+    static final String WRITE_RETRIES = "podtally.podcounts.write.retries";
 
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
@@ -57,6 +58,14 @@ final class CacheMetrics {
                 .description("Attempts to take a cluster's refresh lock")
                 .tag("cluster", cluster)
                 .tag("acquired", Boolean.toString(acquired))
+                .register(registry)
+                .increment();
+    }
+
+    void writeRetry(String cluster) {
+        Counter.builder(WRITE_RETRIES)
+                .description("Writes of counted pods retried after a store failure")
+                .tag("cluster", cluster)
                 .register(registry)
                 .increment();
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 final class PodCountHash {
 
     static final String FETCHED_AT = "@fetched_at";
+    static final String ENDED_AT = "@ended_at";
     static final String FRESH_UNTIL = "@fresh_until";
     static final String STALE_UNTIL = "@stale_until";
     static final String NEXT_ATTEMPT = "@next_attempt";
@@ -26,7 +27,7 @@ final class PodCountHash {
     static final String FAILURES = "@failures";
 
     /** The meta fields, {@code @generation} and {@code @fetched_at} first. */
-    static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, FRESH_UNTIL, STALE_UNTIL,
+    static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, ENDED_AT, FRESH_UNTIL, STALE_UNTIL,
             NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES);
 
     private PodCountHash() {}
@@ -35,6 +36,9 @@ final class PodCountHash {
     static List<String> fields(PodCountSnapshot snapshot) {
         List<String> pairs = new ArrayList<>(2 * (snapshot.counts().size() + META_FIELDS.size()));
         addPair(pairs, FETCHED_AT, millis(snapshot.fetchedAt()));
+        if (snapshot.endedAt() != null) {
+            addPair(pairs, ENDED_AT, millis(snapshot.endedAt()));
+        }
         addPair(pairs, FRESH_UNTIL, millis(snapshot.freshUntil()));
         addPair(pairs, STALE_UNTIL, millis(snapshot.staleUntil()));
         if (snapshot.nextAttempt() != null) {
@@ -76,6 +80,7 @@ final class PodCountHash {
         return new PodCountSnapshot(
                 counts,
                 fetchedAt,
+                instant(meta, ENDED_AT),
                 freshUntil,
                 staleUntil,
                 instant(meta, NEXT_ATTEMPT),

@@ -45,22 +45,29 @@ public final class RedisBackend implements PodCountBackend {
     private final RedisPodCountEvents events;
     private final EventSubscription subscription;
     private final RedisClockCheck clockCheck;
+    private final Clock serverClock;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
         this.lettuce = lettuce;
-        StringRedisTemplate template = new StringRedisTemplate(lettuce);
-        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-        container.setConnectionFactory(lettuce);
-        container.afterPropertiesSet();
-        this.events = new RedisPodCountEvents(template, container);
-        this.subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
-        subscription.start();
-        this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
-        this.store = new RedisPodCountStore(template, cacheSettings);
-        this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
-        this.lock = new RedissonRefreshLock(redisson);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
+        this.serverClock = new RedisServerClock(clock, clockCheck);
+        try {
+            StringRedisTemplate template = new StringRedisTemplate(lettuce);
+            RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+            container.setConnectionFactory(lettuce);
+            container.afterPropertiesSet();
+            this.events = new RedisPodCountEvents(template, container);
+            this.subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
+            subscription.start();
+            this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
+            this.store = new RedisPodCountStore(template, cacheSettings);
+            this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
+            this.lock = new RedissonRefreshLock(redisson);
+        } catch (RuntimeException e) {
+            clockCheck.close();
+            throw e;
+        }
     }
 
     /**
@@ -68,7 +75,7 @@ public final class RedisBackend implements PodCountBackend {
      *
      * @param settings where Redis is
      * @param cacheSettings give the retention
-     * @param clock measures the retention of the asked-for times and the clock skew
+     * @param clock this replica's clock; {@link #clock()} corrects it to the Redis server's
      * @param meters where the clock-skew gauge goes
      */
     public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
@@ -158,6 +165,15 @@ public final class RedisBackend implements PodCountBackend {
     @Override
     public Boolean eventsSubscribed() {
         return subscription.listening();
+    }
+
+    /**
+     * The Redis server's time: the given clock less the skew measured against Redis {@code TIME} at start and
+     * every minute (the given clock until a first measurement).
+     */
+    @Override
+    public Clock clock() {
+        return serverClock;
     }
 
     @Override

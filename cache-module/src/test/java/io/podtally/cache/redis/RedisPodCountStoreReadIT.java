@@ -144,6 +144,6 @@ class RedisPodCountStoreReadIT {
     }
 
     private static PodCountSnapshot complete(Instant fetchedAt, Map<String, Integer> counts) {
-        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, SETTINGS, null, 0);
+        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, fetchedAt, SETTINGS, null, 0);
     }
 }
