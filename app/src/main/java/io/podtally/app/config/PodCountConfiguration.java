@@ -68,11 +68,12 @@ class PodCountConfiguration {
         return started.isPresent() ? started.get() : new InMemoryBackend(settings, clock);
     }
 
+    /** The cache runs on the backend's clock (with Redis, the Redis server's time), so that all replicas use one. */
     @Bean(destroyMethod = "close")
     RefreshingPodCountCache podCountCache(ClusterRegistry registry, PodCountBackend backend,
-            PodCountProperties podCounts, MeterRegistry meterRegistry, Clock clock) {
+            PodCountProperties podCounts, MeterRegistry meterRegistry) {
         return new RefreshingPodCountCache(new ClusterPodCountSource(registry), backend.store(),
                 backend.recentClusters(), backend.lock(), backend.events(), podCounts.cacheSettings(), meterRegistry,
-                clock);
+                backend.clock());
     }
 }
