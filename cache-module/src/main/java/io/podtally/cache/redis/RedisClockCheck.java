@@ -21,11 +21,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Compares this replica's clock with the Redis server's. The time of record of the pod counts
  * ({@code @fetched_at}, {@code @ended_at}, {@code @next_attempt}, freshness) is the Redis server's, read
  * through {@link RedisServerClock} as the local clock less the skew measured here; the skew itself is a
- * diagnostic. The check runs at once (in the constructor, bounded by the Redis timeout) and then every
- * {@code interval}: it reads Redis {@code TIME} and takes the local time halfway through the round trip. A
- * skew beyond {@code tolerance} is logged (once, and again when it is back within) and shown by
- * {@link #skew()} and the gauge {@code podtally.redis.clock.skew} (seconds, positive when this replica's
- * clock is ahead). A check that cannot reach Redis changes nothing.
+ * diagnostic. The check runs at once (in the background) and then every {@code interval}: it reads Redis
+ * {@code TIME} and takes the local time halfway through the round trip. A skew beyond {@code tolerance} is
+ * logged (once, and again when it is back within) and shown by {@link #skew()} and the gauge
+ * {@code podtally.redis.clock.skew} (seconds, positive when this replica's clock is ahead). A check that
+ * cannot reach Redis changes nothing.
  */
 public final class RedisClockCheck implements AutoCloseable {
 
@@ -40,7 +40,7 @@ public final class RedisClockCheck implements AutoCloseable {
     private volatile boolean beyond;
 
     /**
-     * Checks once now, then every {@code interval}.
+     * Starts checking every {@code interval}, the first check at once, in the background.
      *
      * @param registry where the gauge is registered
      */
@@ -64,8 +64,7 @@ public final class RedisClockCheck implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        check();
-        scheduler.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** This replica's clock minus the Redis server's, as last measured; {@code null} before the first answer. */
