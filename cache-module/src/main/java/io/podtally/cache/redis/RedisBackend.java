@@ -50,24 +50,19 @@ public final class RedisBackend implements PodCountBackend {
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
         this.lettuce = lettuce;
+        StringRedisTemplate template = new StringRedisTemplate(lettuce);
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(lettuce);
+        container.afterPropertiesSet();
+        this.events = new RedisPodCountEvents(template, container);
+        this.subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
+        subscription.start();
+        this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
+        this.store = new RedisPodCountStore(template, cacheSettings);
+        this.lock = new RedissonRefreshLock(redisson);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
         this.serverClock = new RedisServerClock(clock, clockCheck);
-        try {
-            StringRedisTemplate template = new StringRedisTemplate(lettuce);
-            RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-            container.setConnectionFactory(lettuce);
-            container.afterPropertiesSet();
-            this.events = new RedisPodCountEvents(template, container);
-            this.subscription = new EventSubscription(container, SUBSCRIBE_RETRY);
-            subscription.start();
-            this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
-            this.store = new RedisPodCountStore(template, cacheSettings);
-            this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
-            this.lock = new RedissonRefreshLock(redisson);
-        } catch (RuntimeException e) {
-            clockCheck.close();
-            throw e;
-        }
+        this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
     }
 
     /**
