@@ -19,6 +19,7 @@ final class CacheMetrics {
     static final String REFRESH_REJECTED = "podtally.podcounts.refresh.rejected";
     /** The {@code kind} of a store error that is an outage. */
     static final String UNAVAILABLE = "unavailable";
+    static final String WRITE_RETRIES = "podtally.podcounts.write.retries";
 
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
@@ -60,6 +61,14 @@ final class CacheMetrics {
                 .description("Attempts to take a cluster's refresh lock")
                 .tag("cluster", cluster)
                 .tag("acquired", Boolean.toString(acquired))
+                .register(registry)
+                .increment();
+    }
+
+    void writeRetry(String cluster) {
+        Counter.builder(WRITE_RETRIES)
+                .description("Writes of counted pods retried after a store failure")
+                .tag("cluster", cluster)
                 .register(registry)
                 .increment();
     }

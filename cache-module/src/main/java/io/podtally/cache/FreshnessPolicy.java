@@ -45,13 +45,24 @@ public final class FreshnessPolicy {
 
     /**
      * Whether a read in {@code state} should start a refresh: in any state but {@code fresh} and
-     * {@code unavailable}, once the snapshot's {@code nextAttempt} (if any) has passed.
+     * {@code unavailable}, once the snapshot's {@code nextAttempt} (if any) has passed and its list ended at
+     * least fresh-for ago.
      */
     public boolean refreshDue(PodCountSnapshot snapshot, FreshnessState state) {
         if (state == FreshnessState.FRESH || state == FreshnessState.UNAVAILABLE) {
             return false;
         }
-        return !inBackoff(snapshot);
+        return !inBackoff(snapshot) && !listedRecently(snapshot);
+    }
+
+    /**
+     * Whether the snapshot's list ended less than fresh-for ago: no list of the cluster starts before then, however
+     * old its counts are (a list that takes longer than fresh-for is not followed by the next at once).
+     */
+    public boolean listedRecently(PodCountSnapshot snapshot) {
+        return snapshot != null
+                && snapshot.endedAt() != null
+                && clock.instant().isBefore(snapshot.endedAt().plus(settings.freshFor()));
     }
 
     /** Whether the snapshot's {@code nextAttempt} is still in the future. */
@@ -70,5 +81,15 @@ public final class FreshnessPolicy {
     /** The next attempt after the {@code failures}-th consecutive failed or partial refresh. */
     public Instant nextAttemptAfter(int failures) {
         return clock.instant().plus(settings.backoffAfter(failures));
+    }
+
+    /**
+     * The next attempt after the {@code failures}-th consecutive failed or partial refresh whose list ended at
+     * {@code endedAt}: the backoff, and no sooner than fresh-for after that end.
+     */
+    public Instant nextAttemptAfter(int failures, Instant endedAt) {
+        Instant backoff = nextAttemptAfter(failures);
+        Instant spaced = endedAt.plus(settings.freshFor());
+        return spaced.isAfter(backoff) ? spaced : backoff;
     }
 }

@@ -64,7 +64,11 @@ final class GuardedStore {
 
     PodCountStore.WriteResult write(String cluster, PodCountSnapshot snapshot) {
         try {
-            return store.write(cluster, snapshot);
+            PodCountStore.WriteResult result = store.write(cluster, snapshot);
+            if (breaker.succeeded()) {
+                log.info("Pod-count store reachable again");
+            }
+            return result;
         } catch (StoreUnavailableException e) {
             failed("write", e);
             throw e;

@@ -1,5 +1,6 @@
 package io.podtally.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -19,6 +20,12 @@ public interface PodCountBackend extends AutoCloseable {
     RefreshLock lock();
 
     PodCountEvents events();
+
+    /**
+     * The clock of record for the cache on this backend (freshness, {@code fetchedAt}, {@code endedAt}, backoff),
+     * one for all replicas: the Redis server's time for Redis, the local clock in memory.
+     */
+    Clock clock();
 
     /** Whether the store is reachable now: {@code null} when it is, else why not. */
     String problem();

@@ -25,6 +25,11 @@ import java.time.Duration;
  *     order ({@link #NO_WARM_UP_LIMIT}: all of them)
  * @param askedFlushInterval how often a replica writes the times its clusters were asked for (kept in
  *     memory by each read) to the store
+ * @param refreshDeadline how long a whole refresh may take, from the start of its count; write retries
+ *     never go past it
+ * @param writeAttempts how many times the counts of a finished count are tried to be written before the
+ *     refresh ends {@code write-failed}
+ * @param writeRetryDelay the wait before the first write retry; it doubles for each further one
  */
 public record PodCountSettings(
         Duration freshFor,
@@ -37,14 +42,18 @@ public record PodCountSettings(
         int refreshQueue,
         Duration circuitOpenFor,
         int warmUpMaxClusters,
-        Duration askedFlushInterval) {
+        Duration askedFlushInterval,
+        Duration refreshDeadline,
+        int writeAttempts,
+        Duration writeRetryDelay) {
 
     /** The {@code warmUpMaxClusters} that warms every cluster up. */
     public static final int NO_WARM_UP_LIMIT = Integer.MAX_VALUE;
 
     /**
      * Fresh 5 m, stale 10 m, retention 24 h, backoff 30 s to 5 m, warm-up spread 10 s, 32 threads,
-     * queue 64, circuit open 1 s, every cluster warmed up, asked-for times flushed every 30 s.
+     * queue 64, circuit open 1 s, every cluster warmed up, asked-for times flushed every 30 s, refresh deadline
+     * 8 m, 5 write attempts 500 ms apart and doubling.
      */
     public static PodCountSettings defaults() {
         return builder().build();
@@ -68,7 +77,10 @@ public record PodCountSettings(
                 .refreshQueue(refreshQueue)
                 .circuitOpenFor(circuitOpenFor)
                 .warmUpMaxClusters(warmUpMaxClusters)
-                .askedFlushInterval(askedFlushInterval);
+                .askedFlushInterval(askedFlushInterval)
+                .refreshDeadline(refreshDeadline)
+                .writeAttempts(writeAttempts)
+                .writeRetryDelay(writeRetryDelay);
     }
 
     /**
@@ -97,6 +109,9 @@ public record PodCountSettings(
         private Duration circuitOpenFor = Duration.ofSeconds(1);
         private int warmUpMaxClusters = NO_WARM_UP_LIMIT;
         private Duration askedFlushInterval = Duration.ofSeconds(30);
+        private Duration refreshDeadline = Duration.ofMinutes(8);
+        private int writeAttempts = 5;
+        private Duration writeRetryDelay = Duration.ofMillis(500);
 
         private Builder() {}
 
@@ -155,9 +170,25 @@ public record PodCountSettings(
             return this;
         }
 
+        public Builder refreshDeadline(Duration refreshDeadline) {
+            this.refreshDeadline = refreshDeadline;
+            return this;
+        }
+
+        public Builder writeAttempts(int writeAttempts) {
+            this.writeAttempts = writeAttempts;
+            return this;
+        }
+
+        public Builder writeRetryDelay(Duration writeRetryDelay) {
+            this.writeRetryDelay = writeRetryDelay;
+            return this;
+        }
+
         public PodCountSettings build() {
             return new PodCountSettings(freshFor, staleFor, retention, backoffInitial, backoffMax, warmUpSpread,
-                    refreshThreads, refreshQueue, circuitOpenFor, warmUpMaxClusters, askedFlushInterval);
+                    refreshThreads, refreshQueue, circuitOpenFor, warmUpMaxClusters, askedFlushInterval,
+                    refreshDeadline, writeAttempts, writeRetryDelay);
         }
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
  *
  * @param counts active pods per node (nodes with at least one)
  * @param fetchedAt when the counting started, or {@code null} when no counts are known
+ * @param endedAt when the counting ended; no list of the cluster starts sooner than fresh-for after it
+ *     ({@code null} when not known)
  * @param freshUntil until when the counts are fresh, as the writer saw it
  * @param staleUntil until when the counts may be served without being expired, as the writer saw it
  * @param nextAttempt no refresh before this (after a failed or partial refresh), or {@code null}
@@ -28,6 +30,7 @@ import java.util.Set;
 public record PodCountSnapshot(
         Map<String, Integer> counts,
         Instant fetchedAt,
+        Instant endedAt,
         Instant freshUntil,
         Instant staleUntil,
         Instant nextAttempt,
@@ -49,9 +52,10 @@ public record PodCountSnapshot(
     }
 
     /** A snapshot that does not know which nodes it counted. */
-    public PodCountSnapshot(Map<String, Integer> counts, Instant fetchedAt, Instant freshUntil, Instant staleUntil,
-            Instant nextAttempt, boolean complete, String source, int pages, long pods, long generation, int failures) {
-        this(counts, fetchedAt, freshUntil, staleUntil, nextAttempt, complete, source, pages, pods, generation,
+    public PodCountSnapshot(Map<String, Integer> counts, Instant fetchedAt, Instant endedAt, Instant freshUntil,
+            Instant staleUntil, Instant nextAttempt, boolean complete, String source, int pages, long pods,
+            long generation, int failures) {
+        this(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source, pages, pods, generation,
                 failures, null);
     }
 
@@ -60,12 +64,38 @@ public record PodCountSnapshot(
         return fetchedAt != null;
     }
 
-    /** A snapshot of freshly counted pods, stamped with the limits of {@code settings}. */
-    public static PodCountSnapshot of(
-            SourceCounts counts, Instant fetchedAt, PodCountSettings settings, Instant nextAttempt, int failures) {
+    /**
+     * Whether this partial snapshot covers less of the cluster than {@code other}: fewer pages, or as many pages
+     * and fewer pods.
+     */
+    public boolean coversLessThan(PodCountSnapshot other) {
+        return pages < other.pages || (pages == other.pages && pods < other.pods);
+    }
+
+    /** This snapshot with another backoff, everything else kept. */
+    public PodCountSnapshot withBackoff(Instant nextAttempt, int failures) {
+        return new PodCountSnapshot(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source,
+                pages, pods, generation, failures, nodeUids);
+    }
+
+    /** This snapshot with another generation, everything else kept. */
+    public PodCountSnapshot withGeneration(long generation) {
+        return new PodCountSnapshot(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source,
+                pages, pods, generation, failures, nodeUids);
+    }
+
+    /**
+     * A snapshot of freshly counted pods, stamped with the limits of {@code settings}.
+     *
+     * @param fetchedAt when the counting started
+     * @param endedAt when it ended
+     */
+    public static PodCountSnapshot of(SourceCounts counts, Instant fetchedAt, Instant endedAt, PodCountSettings settings,
+            Instant nextAttempt, int failures) {
         return new PodCountSnapshot(
                 counts.countsByNode(),
                 fetchedAt,
+                endedAt,
                 fetchedAt.plus(settings.freshFor()),
                 fetchedAt.plus(settings.staleFor()),
                 nextAttempt,

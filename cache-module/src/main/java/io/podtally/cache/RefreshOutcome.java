@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum RefreshOutcome {
     /** Counts of the whole cluster were written. */
     COMPLETE,
-    /** Partial counts were written (or kept the older complete snapshot); backoff set. */
+    /** Partial counts were written (or the stored ones, covering more, were kept); backoff set. */
     PARTIAL,
     /** The source failed; backoff set. */
     FAILED,
@@ -21,10 +21,14 @@ public enum RefreshOutcome {
     SKIPPED_LOCKED,
     /** The counts were fresh when re-read under the lock. */
     SKIPPED_FRESH,
+    /** Counted, but the store failed on every write attempt; backoff set when the store answered again. */
+    WRITE_FAILED,
     /** The store refused the complete counts: newer ones were written meanwhile. */
     SUPERSEDED,
     /** The cluster's backoff ({@code @next_attempt}) has not passed. */
     SKIPPED_BACKOFF,
+    /** The cluster's previous list ended less than fresh-for ago ({@code @ended_at}). */
+    SKIPPED_RECENT,
     /** The store could not be reached, or refused the cluster's key ({@link StoreKeyException}). */
     SKIPPED_UNAVAILABLE,
     /** No refresh thread or queue slot was free in this replica. */

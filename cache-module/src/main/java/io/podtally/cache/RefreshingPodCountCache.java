@@ -81,7 +81,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
      * @param events carries change events between replicas; this cache subscribes to it
      * @param settings freshness, backoff, threads
      * @param registry where the metrics go
-     * @param clock the time of freshness decisions and of {@code fetchedAt}
+     * @param clock the time of record: of freshness decisions, {@code fetchedAt}, {@code endedAt} and the backoff;
+     *     with Redis, {@link PodCountBackend#clock()} (the Redis server's time), so that all replicas use one clock
      */
     public RefreshingPodCountCache(
             PodCountSource source,
@@ -279,7 +280,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     /** Whether a refresh that ignores freshness and backoff would count where this one did not. */
     private static boolean skippedByFreshness(RefreshOutcome outcome) {
         return outcome == RefreshOutcome.SKIPPED_FRESH || outcome == RefreshOutcome.SKIPPED_BACKOFF
-                || outcome == RefreshOutcome.SUPERSEDED;
+                || outcome == RefreshOutcome.SKIPPED_RECENT || outcome == RefreshOutcome.SUPERSEDED;
     }
 
     private void runRefresh(String cluster, InFlight mine) {
@@ -345,8 +346,12 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             if (policy.inBackoff(current)) {
                 return RefreshOutcome.SKIPPED_BACKOFF;
             }
+            if (policy.listedRecently(current)) {
+                return RefreshOutcome.SKIPPED_RECENT;
+            }
         }
         int failures = (current == null ? 0 : current.failures()) + 1;
+        long deadline = System.nanoTime() + settings.refreshDeadline().toNanos();
         Instant fetchedAt = clock.instant();
         SourceCounts counts;
         try {
@@ -367,6 +372,13 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         if (Thread.currentThread().isInterrupted()) {
             return stoppedByShutdown(cluster);
         }
+        Instant endedAt = clock.instant();
+        Duration took = Duration.between(fetchedAt, endedAt);
+        if (took.compareTo(settings.freshFor()) > 0) {
+            log.warn("Listing the pods of {} took {} s, longer than fresh-for ({} s): its counts are stale when "
+                    + "written, and the next list starts no sooner than fresh-for after this one ended",
+                    cluster, took.toSeconds(), settings.freshFor().toSeconds());
+        }
         if (!fence.keepGoing()) {
             return lockLost(cluster);
         }
@@ -377,22 +389,83 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             store.setBackoff(cluster, next, failures);
             return RefreshOutcome.FAILED;
         }
+        Instant next = policy.nextAttemptAfter(failures, endedAt);
         if (counts.complete()) {
-            return writeComplete(cluster, PodCountSnapshot.of(counts, fetchedAt, settings, null, 0));
+            PodCountSnapshot snapshot = PodCountSnapshot.of(counts, fetchedAt, endedAt, settings, null, 0);
+            PodCountStore.WriteResult result = writeWithRetries(cluster, snapshot, deadline, fence);
+            if (result == null) {
+                return fence.keepGoing() ? writeFailed(cluster, next, failures) : lockLost(cluster);
+            }
+            return written(cluster, snapshot, result);
         }
-        Instant next = policy.nextAttemptAfter(failures);
-        PodCountStore.WriteResult result =
-                store.write(cluster, PodCountSnapshot.of(counts, fetchedAt, settings, next, failures));
+        PodCountStore.WriteResult result = writeWithRetries(
+                cluster, PodCountSnapshot.of(counts, fetchedAt, endedAt, settings, next, failures), deadline, fence);
+        if (result == null) {
+            return fence.keepGoing() ? writeFailed(cluster, next, failures) : lockLost(cluster);
+        }
         if (result.accepted()) {
             log.warn("Pod counts of {} are partial ({} pods on {} pages: {}); next attempt at {}",
                     cluster, counts.pods(), counts.pages(), counts.failure(), next);
             store.publish(new PodCountEvent(cluster, result.generation(), PodCountEvent.Reason.WRITE));
         } else {
-            log.warn("Partial pod counts of {} kept out in favour of the complete ones ({}); next attempt at {}",
-                    cluster, counts.failure(), next);
+            log.warn("Partial pod counts of {} ({} pods on {} pages: {}) kept out in favour of the stored ones, "
+                    + "complete or covering more; next attempt at {}",
+                    cluster, counts.pods(), counts.pages(), counts.failure(), next);
             store.setBackoff(cluster, next, failures);
         }
         return RefreshOutcome.PARTIAL;
+    }
+
+    /**
+     * Writes the snapshot, retrying a store failure up to {@link PodCountSettings#writeAttempts()} times with a
+     * doubling wait, never past {@code deadline} ({@link System#nanoTime()}), and only while the refresh still
+     * holds its lock. Returns {@code null} when no attempt succeeded (logged once), the lock was lost between
+     * attempts, or a shutdown interrupted the retries.
+     */
+    private PodCountStore.WriteResult writeWithRetries(String cluster, PodCountSnapshot snapshot, long deadline,
+            LockFence fence) {
+        Duration delay = settings.writeRetryDelay();
+        for (int attempt = 1; ; attempt++) {
+            if (attempt > 1 && !fence.keepGoing()) {
+                return null;
+            }
+            try {
+                return store.write(cluster, snapshot);
+            } catch (StoreUnavailableException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
+                if (attempt >= settings.writeAttempts() || System.nanoTime() + delay.toNanos() - deadline > 0) {
+                    log.warn("Pod counts of {} ({} pods) not written: the store failed on {} attempts within the "
+                            + "refresh deadline ({})", cluster, snapshot.pods(), attempt, e.getMessage());
+                    return null;
+                }
+                log.debug("Writing the pod counts of {} failed (attempt {}); retrying in {} ms: {}",
+                        cluster, attempt, delay.toMillis(), e.getMessage());
+                metrics.writeRetry(cluster);
+                try {
+                    TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+                } catch (InterruptedException interrupted) {
+                    // close() stops the refresh: the caller sees the flag and reports it stopped.
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                delay = delay.multipliedBy(2);
+            }
+        }
+    }
+
+    /** A count whose every write failed: its backoff is recorded if the store answers again by now. */
+    private RefreshOutcome writeFailed(String cluster, Instant next, int failures) {
+        if (Thread.currentThread().isInterrupted()) {
+            return stoppedByShutdown(cluster);
+        }
+        try {
+            store.setBackoff(cluster, next, failures);
+        } catch (StoreUnavailableException e) {
+            log.debug("Backoff of {} not recorded either: {}", cluster, e.getMessage());
+        }
+        return RefreshOutcome.WRITE_FAILED;
     }
 
     /**
@@ -414,8 +487,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         return RefreshOutcome.LOCK_LOST;
     }
 
-    private RefreshOutcome writeComplete(String cluster, PodCountSnapshot snapshot) {
-        PodCountStore.WriteResult result = store.write(cluster, snapshot);
+    private RefreshOutcome written(String cluster, PodCountSnapshot snapshot, PodCountStore.WriteResult result) {
         if (!result.accepted()) {
             log.info("Pod counts of {} not written: newer counts were stored meanwhile", cluster);
             return RefreshOutcome.SUPERSEDED;

@@ -2,8 +2,11 @@ package io.podtally.cache;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,7 @@ public final class SwitchingBackend implements PodCountBackend {
     private final RecentClusters recentClusters = new Recent();
     private final RefreshLock lock = cluster -> current.lock().tryLock(cluster);
     private final PodCountEvents events = new Events();
+    private final Clock clock = new CurrentClock(ZoneOffset.UTC);
 
     /**
      * Starts trying the target in the background.
@@ -148,6 +152,12 @@ public final class SwitchingBackend implements PodCountBackend {
         return current.eventsSubscribed();
     }
 
+    /** The clock of the backend in use at each call: the local clock while on memory, Redis' once switched. */
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
     @Override
     public Duration clockSkew() {
         return current.clockSkew();
@@ -216,6 +226,30 @@ public final class SwitchingBackend implements PodCountBackend {
                 + "events of the other replicas; what it counted in memory is dropped", targetName);
         retries.shutdown();
         previous.close();
+    }
+
+    private final class CurrentClock extends Clock {
+
+        private final ZoneId zone;
+
+        CurrentClock(ZoneId zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+            return new CurrentClock(other);
+        }
+
+        @Override
+        public Instant instant() {
+            return current.clock().instant();
+        }
     }
 
     private final class Store implements PodCountStore {

@@ -219,7 +219,7 @@ public final class WatchCoordinator implements AutoCloseable {
 
     private void write(Holding holding, SourceCounts counts, PodCountWatch.Status status, Instant now) {
         Instant nextAttempt = counts.complete() ? null : now.plus(settings.backoffAfter(1));
-        PodCountSnapshot snapshot = PodCountSnapshot.of(counts, now, settings, nextAttempt, counts.complete() ? 0 : 1);
+        PodCountSnapshot snapshot = PodCountSnapshot.of(counts, now, now, settings, nextAttempt, counts.complete() ? 0 : 1);
         if (!holding.held.stillHeld()) {
             log.warn("The watch lease of {} lapsed before a write; nothing written", holding.cluster);
             drop(holding, false);

@@ -17,7 +17,7 @@ class FreshnessPolicyTest {
     private final Instant t0 = clock.instant();
 
     private PodCountSnapshot complete(Instant nextAttempt) {
-        return PodCountSnapshot.of(CountingSource.complete(Map.of("n", 1)), t0, settings, nextAttempt, 0);
+        return PodCountSnapshot.of(CountingSource.complete(Map.of("n", 1)), t0, t0, settings, nextAttempt, 0);
     }
 
     @Test
@@ -40,9 +40,9 @@ class FreshnessPolicyTest {
     @DisplayName("loading without a snapshot or without counts; partial whatever the age")
     void loadingAndPartial() {
         PodCountSnapshot backoffOnly =
-                new PodCountSnapshot(Map.of(), null, null, null, t0.plusSeconds(30), false, null, 0, 0, 0, 1);
+                new PodCountSnapshot(Map.of(), null, null, null, null, t0.plusSeconds(30), false, null, 0, 0, 0, 1);
         PodCountSnapshot partial =
-                PodCountSnapshot.of(CountingSource.partial(Map.of("n", 1)), t0, settings, t0.plusSeconds(30), 1);
+                PodCountSnapshot.of(CountingSource.partial(Map.of("n", 1)), t0, t0, settings, t0.plusSeconds(30), 1);
 
         assertThat(policy.stateOf(null)).isEqualTo(FreshnessState.LOADING);
         assertThat(policy.stateOf(backoffOnly)).isEqualTo(FreshnessState.LOADING);
@@ -76,5 +76,22 @@ class FreshnessPolicyTest {
         assertThat(settings.backoffAfter(5)).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.backoffAfter(1_000)).isEqualTo(Duration.ofMinutes(5));
         assertThat(policy.nextAttemptAfter(2)).isEqualTo(t0.plusSeconds(60));
+    }
+
+    @Test
+    @DisplayName("list spacing: no refresh is due until fresh-for after the list ended, whatever the age")
+    void listSpacing() {
+        Duration listTook = settings.freshFor().plusMinutes(1);
+        PodCountSnapshot longList = PodCountSnapshot.of(CountingSource.complete(Map.of("n", 1)), t0,
+                t0.plus(listTook), settings, null, 0);
+        clock.advance(listTook);
+
+        assertThat(policy.stateOf(longList)).isEqualTo(FreshnessState.STALE);
+        assertThat(policy.listedRecently(longList)).isTrue();
+        assertThat(policy.refreshDue(longList, FreshnessState.STALE)).isFalse();
+        clock.advance(settings.freshFor());
+        assertThat(policy.listedRecently(longList)).isFalse();
+        assertThat(policy.refreshDue(longList, policy.stateOf(longList))).isTrue();
+        assertThat(policy.nextAttemptAfter(1, clock.instant())).isEqualTo(clock.instant().plus(settings.freshFor()));
     }
 }

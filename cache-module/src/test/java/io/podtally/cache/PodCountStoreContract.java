@@ -22,11 +22,11 @@ public abstract class PodCountStoreContract {
     protected abstract String cluster();
 
     protected static PodCountSnapshot complete(Instant fetchedAt, Map<String, Integer> counts) {
-        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, SETTINGS, null, 0);
+        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, fetchedAt, SETTINGS, null, 0);
     }
 
     protected static PodCountSnapshot partial(Instant fetchedAt, Map<String, Integer> counts) {
-        return PodCountSnapshot.of(CountingSource.partial(counts), fetchedAt, SETTINGS,
+        return PodCountSnapshot.of(CountingSource.partial(counts), fetchedAt, fetchedAt, SETTINGS,
                 fetchedAt.plusSeconds(30), 1);
     }
 
@@ -133,6 +133,40 @@ public abstract class PodCountStoreContract {
         assertThat(read.generation()).isEqualTo(3);
     }
 
+    /** A partial snapshot of {@code pages} pages and {@code pods} pods, with a backoff of 30 s. */
+    protected static PodCountSnapshot partial(Instant fetchedAt, int pages, long pods, Map<String, Integer> counts) {
+        return PodCountSnapshot.of(new SourceCounts(counts, false, pages, pods, "paginated", "page timed out"),
+                fetchedAt, fetchedAt, SETTINGS, fetchedAt.plusSeconds(30), 1);
+    }
+
+    @Test
+    @DisplayName("partial replaces partial: a newer partial covering less (fewer pages, or as many pages and fewer pods) "
+            + "does not replace the stored partial within its staleness limit; one covering more does, and after the "
+            + "limit any does")
+    void partialCoveringLessRefused() {
+        PodCountStore store = store();
+        Map<String, Integer> wide = Map.of("node-a", 3, "node-b", 7, "node-c", 2);
+        store.write(cluster(), partial(T0, 5, 12, wide));
+
+        PodCountStore.WriteResult fewerPages =
+                store.write(cluster(), partial(T0.plusSeconds(60), 1, 20, Map.of("node-a", 20)));
+        PodCountStore.WriteResult fewerPods =
+                store.write(cluster(), partial(T0.plus(SETTINGS.staleFor()), 5, 11, Map.of("node-a", 11)));
+
+        assertThat(fewerPages.accepted()).isFalse();
+        assertThat(fewerPods.accepted()).isFalse();
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.counts()).containsExactlyInAnyOrderEntriesOf(wide);
+        assertThat(read.pages()).isEqualTo(5);
+        assertThat(read.generation()).isEqualTo(1);
+
+        Map<String, Integer> wider = Map.of("node-a", 3, "node-b", 7, "node-c", 2, "node-d", 1);
+        assertThat(store.write(cluster(), partial(T0.plusSeconds(120), 6, 13, wider)).accepted()).isTrue();
+        Instant afterLimit = T0.plusSeconds(120).plus(SETTINGS.staleFor()).plusMillis(1);
+        assertThat(store.write(cluster(), partial(afterLimit, 1, 1, Map.of("node-a", 1))).accepted()).isTrue();
+        assertThat(store.read(cluster()).orElseThrow().counts()).containsExactly(Map.entry("node-a", 1));
+    }
+
     @Test
     @DisplayName("a backoff keeps the counts and records the next attempt")
     void backoffKeepsCounts() {
@@ -193,13 +227,13 @@ public abstract class PodCountStoreContract {
         PodCountStore store = store();
         SourceCounts counted = new SourceCounts(Map.of("node-a", 3), true, 1, 3, "paginated", null,
                 Set.of("uid-a", "uid-b"));
-        store.write(cluster(), PodCountSnapshot.of(counted, T0, SETTINGS, null, 0));
+        store.write(cluster(), PodCountSnapshot.of(counted, T0, T0, SETTINGS, null, 0));
         store.setBackoff(cluster(), T0.plusSeconds(30), 1);
 
         assertThat(store.read(cluster()).orElseThrow().nodeUids()).containsExactlyInAnyOrder("uid-a", "uid-b");
 
         SourceCounts noNodes = new SourceCounts(Map.of(), true, 1, 0, "paginated", null, Set.of());
-        store.write(cluster(), PodCountSnapshot.of(noNodes, T0.plusSeconds(60), SETTINGS, null, 0));
+        store.write(cluster(), PodCountSnapshot.of(noNodes, T0.plusSeconds(60), T0.plusSeconds(60), SETTINGS, null, 0));
         assertThat(store.read(cluster()).orElseThrow().nodeUids()).isEmpty();
 
         store.write(cluster(), complete(T0.plusSeconds(120), Map.of("node-a", 3)));

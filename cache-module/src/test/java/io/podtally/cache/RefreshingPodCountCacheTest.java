@@ -150,7 +150,8 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
-        @DisplayName("partial: counts are lower bounds, whatever the age; the next refresh waits for the backoff")
+        @DisplayName("partial: counts are lower bounds, whatever the age; the next refresh waits for the backoff and for "
+                + "fresh-for after the list ended")
         void partialWithBackoff() {
             source.answering(CountingSource.partial(Map.of("node-a", 2)));
             assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
@@ -161,7 +162,7 @@ class RefreshingPodCountCacheTest {
             assertThat(view.countFor("node-a")).isEqualTo(2);
             assertThat(view.countFor("node-b")).isNull();
 
-            clock.advance(settings.backoffInitial().minusSeconds(1));
+            clock.advance(settings.freshFor().minusSeconds(1));
             assertThat(cache.read("c1").state()).isEqualTo(FreshnessState.PARTIAL);
             assertThat(cache.refreshesInFlight()).isZero();
             assertThat(source.calls()).isEqualTo(1);
@@ -172,10 +173,10 @@ class RefreshingPodCountCacheTest {
             awaitIdle();
             PodCountSnapshot stored = store.read("c1").orElseThrow();
             assertThat(stored.failures()).isEqualTo(2);
-            assertThat(stored.nextAttempt()).isEqualTo(clock.instant().plus(settings.backoffInitial().multipliedBy(2)));
+            assertThat(stored.nextAttempt()).isEqualTo(clock.instant().plus(settings.freshFor()));
 
             source.answering(CountingSource.complete(COUNTS));
-            clock.advance(settings.backoffInitial().multipliedBy(2));
+            clock.advance(settings.freshFor());
             cache.read("c1");
             PodCountView complete = awaitState("c1", FreshnessState.FRESH);
             assertThat(complete.complete()).isTrue();
@@ -368,7 +369,7 @@ class RefreshingPodCountCacheTest {
             Instant start = clock.instant();
             source.answer(cluster -> {
                 store.write(cluster, PodCountSnapshot.of(CountingSource.complete(Map.of("node-z", 1)),
-                        start.plusSeconds(1), settings, null, 0));
+                        start.plusSeconds(1), start.plusSeconds(1), settings, null, 0));
                 return CountingSource.complete(COUNTS);
             });
 
@@ -550,6 +551,167 @@ class RefreshingPodCountCacheTest {
                     .containsExactly("b", "d", "c", "a");
             assertThat(WarmUp.order(List.of("a", "e"), asked, PodCountSettings.NO_WARM_UP_LIMIT))
                     .containsExactly("a", "e");
+        }
+    }
+
+    @Nested
+    @DisplayName("partial results, list spacing and write retries")
+    class Results {
+
+        private void replaceCache(PodCountSettings withSettings) {
+            cache.close();
+            cache = newCache(withSettings);
+        }
+
+        private List<String> warnings(Class<?> type, Runnable action) {
+            Logger logger = (Logger) LoggerFactory.getLogger(type);
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            logger.addAppender(logged);
+            try {
+                action.run();
+            } finally {
+                logger.detachAppender(logged);
+            }
+            synchronized (logged) {
+                return logged.list.stream()
+                        .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList();
+            }
+        }
+
+        @Test
+        @DisplayName("partial replaces partial: a flaky attempt covering less keeps the stored lower bounds and "
+                + "records its backoff")
+        void partialCoveringLessKept() {
+            source.answering(new SourceCounts(COUNTS, false, 5, 10, "paginated", "page 6 timed out"));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
+            source.answering(new SourceCounts(Map.of("node-a", 3), false, 1, 3, "paginated", "page 2 timed out"));
+
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
+
+            PodCountView view = cache.read("c1");
+            assertThat(view.state()).isEqualTo(FreshnessState.PARTIAL);
+            assertThat(view.countFor("node-b")).isEqualTo(7);
+            assertThat(view.generation()).isEqualTo(1);
+            PodCountSnapshot stored = store.read("c1").orElseThrow();
+            assertThat(stored.pages()).isEqualTo(5);
+            assertThat(stored.failures()).isEqualTo(2);
+            assertThat(stored.nextAttempt()).isAfter(clock.instant());
+        }
+
+        @Test
+        @DisplayName("a LIST longer than fresh-for runs back to back forever: no list starts sooner than fresh-for "
+                + "after the previous one ended, the re-check under the lock skips too, and a WARN gives both durations")
+        void listLongerThanFreshFor() {
+            Duration listTakes = settings.freshFor().plusMinutes(1);
+            source.answer(cluster -> {
+                clock.advance(listTakes);
+                return CountingSource.complete(COUNTS);
+            });
+            List<String> warned = warnings(RefreshingPodCountCache.class,
+                    () -> assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE));
+            assertThat(warned).anySatisfy(message -> assertThat(message)
+                    .contains("c1").contains("took 360 s").contains("fresh-for (300 s)"));
+            source.hold();
+
+            PodCountView stale = cache.read("c1");
+
+            assertThat(stale.state()).isEqualTo(FreshnessState.STALE);
+            assertThat(stale.fetchedAt()).isEqualTo(clock.instant().minus(listTakes));
+            assertThat(cache.refreshesInFlight()).as("no list starts right after the previous one ended").isZero();
+            source.open();
+            assertThat(done(cache.warmUp(List.of("c1")))).containsExactly(Map.entry("c1", RefreshOutcome.SKIPPED_RECENT));
+            assertThat(source.calls()).isEqualTo(1);
+
+            clock.advance(settings.freshFor().minusSeconds(1));
+            cache.read("c1");
+            assertThat(cache.refreshesInFlight()).isZero();
+            source.hold();
+            clock.advance(Duration.ofSeconds(1));
+            cache.read("c1");
+            await().atMost(WAIT).until(() -> source.entered() == 2);
+            source.open();
+            awaitIdle();
+            assertThat(source.calls()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("list spacing: the list end is stored with the snapshot, an admin refresh and an invalidation "
+                + "override the spacing")
+        void spacingOverridden() {
+            Duration listTakes = Duration.ofSeconds(20);
+            source.answer(cluster -> {
+                clock.advance(listTakes);
+                return CountingSource.complete(COUNTS);
+            });
+            Instant started = clock.instant();
+            done(cache.refresh("c1"));
+            PodCountSnapshot stored = store.read("c1").orElseThrow();
+            assertThat(stored.fetchedAt()).isEqualTo(started);
+            assertThat(stored.endedAt()).isEqualTo(started.plus(listTakes));
+
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
+            cache.invalidate("c1");
+            cache.read("c1");
+            await().atMost(WAIT).until(() -> source.calls() == 3);
+            awaitIdle();
+        }
+
+        @Test
+        @DisplayName("a finished LIST is thrown away on one failed write: the write is retried, the count kept and "
+                + "the retry counted")
+        void writeRetried() {
+            store.failWrites(1);
+
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
+
+            assertThat(source.calls()).isEqualTo(1);
+            assertThat(store.writeAttempts()).isEqualTo(2);
+            assertThat(cache.read("c1").counts()).isEqualTo(COUNTS);
+            assertThat(registry.get("podtally.podcounts.write.retries").tags("cluster", "c1").counter().count())
+                    .isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a write that fails on every attempt ends write-failed: logged once, counted, the backoff "
+                + "recorded, the attempts bounded")
+        void writeFailsForGood() {
+            replaceCache(settings.toBuilder().writeAttempts(3).writeRetryDelay(Duration.ofMillis(20)).build());
+            store.failWrites(Integer.MAX_VALUE);
+
+            List<String> warned = warnings(RefreshingPodCountCache.class,
+                    () -> assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.WRITE_FAILED));
+
+            assertThat(store.writeAttempts()).isEqualTo(3);
+            assertThat(warned).filteredOn(message -> message.contains("not written")).hasSize(1);
+            assertThat(registry.get("podtally.podcounts.write.retries").tags("cluster", "c1").counter().count())
+                    .isEqualTo(2);
+            assertThat(registry.get("podtally.podcounts.refresh").tags("cluster", "c1", "outcome", "write-failed")
+                    .timer().count()).isEqualTo(1);
+            PodCountSnapshot backoff = store.read("c1").orElseThrow();
+            assertThat(backoff.hasCounts()).isFalse();
+            assertThat(backoff.failures()).isEqualTo(1);
+            assertThat(backoff.nextAttempt()).isAfter(clock.instant());
+        }
+
+        @Test
+        @DisplayName("write retries never go past the refresh deadline")
+        void writeRetriesWithinDeadline() {
+            replaceCache(settings.toBuilder()
+                    .writeAttempts(50)
+                    .writeRetryDelay(Duration.ofMillis(100))
+                    .refreshDeadline(Duration.ofMillis(500))
+                    .build());
+            store.failWrites(Integer.MAX_VALUE);
+            long started = System.nanoTime();
+
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.WRITE_FAILED);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(store.writeAttempts()).isBetween(2, 5);
         }
     }
 

@@ -16,6 +16,8 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean askedDown;
+    private final AtomicInteger writesToFail = new AtomicInteger();
+    private final AtomicInteger writeAttempts = new AtomicInteger();
 
     SwitchableStore(PodCountStore delegate, RecentClusters recent) {
         this.delegate = delegate;
@@ -31,6 +33,16 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
         this.askedDown = askedDown;
     }
 
+    /** Fails the next {@code count} writes only, as a Redis blip would. */
+    void failWrites(int count) {
+        writesToFail.set(count);
+    }
+
+    /** Writes tried, failed ones included. */
+    int writeAttempts() {
+        return writeAttempts.get();
+    }
+
     int calls() {
         return calls.get();
     }
@@ -44,6 +56,10 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     @Override
     public WriteResult write(String cluster, PodCountSnapshot snapshot) {
         check();
+        writeAttempts.incrementAndGet();
+        if (writesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new StoreUnavailableException("write switched off", null);
+        }
         return delegate.write(cluster, snapshot);
     }
 

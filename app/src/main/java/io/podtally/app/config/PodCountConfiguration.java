@@ -87,16 +87,17 @@ class PodCountConfiguration {
                 podtally.storeRetryInterval(), podtally.storeRetryMaxInterval(), meterRegistry);
     }
 
+    /** The cache runs on the backend's clock (with Redis, the Redis server's time), so that all replicas use one. */
     @Bean(destroyMethod = "close")
     RefreshingPodCountCache podCountCache(ClusterRegistry registry, PodCountBackend backend,
-            PodCountProperties podCounts, MeterRegistry meterRegistry, Clock clock) {
+            PodCountProperties podCounts, MeterRegistry meterRegistry) {
         RefreshLock lock = backend.lock();
         if (podCounts.mode() == PodCountProperties.Mode.WATCH && backend.watchLease().isPresent()) {
             lock = new WatchAwareRefreshLock(lock, backend.watchLease().get());
         }
         return new RefreshingPodCountCache(new ClusterPodCountSource(registry), backend.store(),
                 backend.recentClusters(), lock, backend.events(), podCounts.cacheSettings(), meterRegistry,
-                clock);
+                backend.clock());
     }
 
     /**
@@ -105,7 +106,7 @@ class PodCountConfiguration {
      */
     @Bean(destroyMethod = "close")
     WatchLeases watchLeases(ClusterRegistry registry, PodCountBackend backend, PodCountProperties podCounts,
-            MeterRegistry meterRegistry, Clock clock) {
+            MeterRegistry meterRegistry) {
         if (podCounts.mode() != PodCountProperties.Mode.WATCH) {
             return WatchLeases.none();
         }
@@ -120,7 +121,7 @@ class PodCountConfiguration {
         WatchCoordinator coordinator = new WatchCoordinator(clusters, backend.watchLease().get(),
                 backend.replicaRegistry().get(), new ClusterPodCountWatches(registry, podCounts.backoffInitial(),
                         podCounts.backoffMax()), backend.store(), backend.events(), podCounts.cacheSettings(),
-                settings, meterRegistry, clock);
+                settings, meterRegistry, backend.clock());
         coordinator.start();
         log.info("Pod counts come from one watch per cluster across the replicas (replica {})", settings.replica());
         return WatchLeases.of(coordinator);

@@ -4,6 +4,7 @@ import io.podtally.app.wiring.PropertyChecks;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.k8s.PodCounterSettings;
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,7 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pageSize pods per page of the LIST ({@code limit})
  * @param pageTimeout how long one page may take before the count ends partial
  * @param maxPages the most pages listed before the count ends partial ({@code max-pages} x {@code page-size} pods)
- * @param refreshDeadline how long a whole refresh may take
+ * @param refreshDeadline how long a whole refresh may take, the write of its counts (with retries) included; keep it
+ *     shorter than {@code stale-for}: counts of a list that takes longer are {@code expired} as soon as they are
+ *     written (a warning at start says so)
  * @param maxRestarts how many times a {@code 410 Expired} restarts the LIST
  * @param maxRetryAfter the longest {@code Retry-After} honoured per {@code 429}
  * @param backoffInitial the wait before the first retry after a failed or partial refresh (doubles each time)
@@ -48,7 +51,7 @@ public record PodCountProperties(
         @DefaultValue("1000") int pageSize,
         @DefaultValue("60s") Duration pageTimeout,
         @DefaultValue("500") int maxPages,
-        @DefaultValue("10m") Duration refreshDeadline,
+        @DefaultValue("8m") Duration refreshDeadline,
         @DefaultValue("3") int maxRestarts,
         @DefaultValue("30s") Duration maxRetryAfter,
         @DefaultValue("30s") Duration backoffInitial,
@@ -100,13 +103,21 @@ public record PodCountProperties(
             throw new IllegalArgumentException("podtally.podcounts.retention (" + retention
                     + ") must not be shorter than podtally.podcounts.stale-for (" + staleFor + ")");
         }
+        if (refreshDeadline.compareTo(staleFor) >= 0) {
+            LoggerFactory.getLogger(PodCountProperties.class).warn("podtally.podcounts.refresh-deadline ({}) is not "
+                    + "shorter than podtally.podcounts.stale-for ({}): a list that takes that long writes counts that "
+                    + "are expired at once", refreshDeadline, staleFor);
+        }
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new IllegalArgumentException("podtally.podcounts.backoff-max (" + backoffMax
                     + ") must not be shorter than podtally.podcounts.backoff-initial (" + backoffInitial + ")");
         }
     }
 
-    /** The cache's settings: freshness, retention, backoff, warm-up and threads from here, the rest its defaults. */
+    /**
+     * The cache's settings: freshness, retention, backoff, warm-up, threads and refresh deadline from here, the rest
+     * its defaults.
+     */
     public PodCountSettings cacheSettings() {
         return PodCountSettings.builder()
                 .freshFor(freshFor)
@@ -116,6 +127,7 @@ public record PodCountProperties(
                 .backoffMax(backoffMax)
                 .warmUpSpread(warmUpSpread)
                 .refreshThreads(refreshThreads)
+                .refreshDeadline(refreshDeadline)
                 .warmUpMaxClusters(warmUpMaxClusters == null ? PodCountSettings.NO_WARM_UP_LIMIT : warmUpMaxClusters)
                 .build();
     }

@@ -40,8 +40,9 @@ final class PodCountStoreHealthIndicator implements HealthIndicator {
         if (store.clockSkew() != null) {
             details.put("clock_skew_ms", store.clockSkew().toMillis());
             if (store.clockSkewed()) {
-                details.put("clock", "this replica's clock is off from the Redis server's: pod counts turn stale "
-                        + "earlier or later here than on the others; synchronize the clocks");
+                details.put("clock", "this replica's clock is off from the Redis server's: pod counts are timed by "
+                        + "the Redis server's clock and unaffected, this replica's logs and node ages are off; "
+                        + "synchronize the clocks");
             }
         }
         return Health.status(problem == null && waiting == null ? Status.UP : ClustersHealthIndicator.DEGRADED)

@@ -3,12 +3,17 @@ package io.podtally.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.podtally.cache.PodCountSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -27,7 +32,30 @@ class PropertiesValidationTest {
         assertThat(props.pageSize()).isEqualTo(1000);
         assertThat(props.pageTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(props.maxPages()).isEqualTo(500);
-        assertThat(props.refreshDeadline()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(props.refreshDeadline()).isEqualTo(Duration.ofMinutes(8));
+        assertThat(props.refreshDeadline()).as("shorter than stale-for").isLessThan(props.staleFor());
+        assertThat(props.cacheSettings().refreshDeadline()).isEqualTo(props.refreshDeadline());
+    }
+
+    @Test
+    @DisplayName("a refresh-deadline not shorter than stale-for is accepted with a WARN naming both")
+    void refreshDeadlineNotShorterThanStaleFor() {
+        Logger logger = (Logger) LoggerFactory.getLogger(PodCountProperties.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            PodCountProperties props = bind(Map.of("podtally.podcounts.refresh-deadline", "10m"), "podtally.podcounts",
+                    PodCountProperties.class);
+
+            assertThat(props.cacheSettings().refreshDeadline()).isEqualTo(Duration.ofMinutes(10));
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).contains("refresh-deadline (PT10M)").contains("stale-for (PT10M)");
+        });
     }
 
     @Test

@@ -64,8 +64,8 @@ public final class HeapMain {
             Map<String, Integer> counts = new HashMap<>();
             nodes.forEach(node -> counts.put(node.name(), 30));
             Instant now = Instant.now();
-            PodCountSnapshot snapshot = new PodCountSnapshot(counts, now, now.plusSeconds(300), now.plusSeconds(600),
-                    null, true, "paginated", 1, 30L * nodes.size(), 1, 0);
+            PodCountSnapshot snapshot = new PodCountSnapshot(counts, now, now, now.plusSeconds(300),
+                    now.plusSeconds(600), null, true, "paginated", 1, 30L * nodes.size(), 1, 0);
             results.setProperty("nodes", Integer.toString(nodes.size()));
             results.setProperty("metrics", cluster.metrics().state().name());
             results.setProperty("clusterGcDeltaBytes", Long.toString(loaded - baseline));

@@ -72,7 +72,7 @@ public class PodCountStoreReadBenchmark {
         }
         Instant now = Instant.now();
         target.delete(cluster);
-        target.write(cluster, new PodCountSnapshot(counts, now, now.plus(Duration.ofHours(1)),
+        target.write(cluster, new PodCountSnapshot(counts, now, now, now.plus(Duration.ofHours(1)),
                 now.plus(Duration.ofHours(2)), null, true, "paginated", nodes * 30 / 1000 + 1, nodes * 30L, 0, 0));
     }
 

@@ -16,12 +16,14 @@ public final class InMemoryBackend implements PodCountBackend {
     private final InMemoryRecentClusters recentClusters;
     private final LocalRefreshLock lock = new LocalRefreshLock();
     private final InMemoryPodCountEvents events = new InMemoryPodCountEvents();
+    private final Clock clock;
 
     /**
      * @param settings give the retention
-     * @param clock measures the retention
+     * @param clock measures the retention; the clock of record
      */
     public InMemoryBackend(PodCountSettings settings, Clock clock) {
+        this.clock = clock;
         this.store = new InMemoryPodCountStore(settings, clock);
         this.recentClusters = new InMemoryRecentClusters(settings.retention(), clock);
     }
@@ -49,6 +51,11 @@ public final class InMemoryBackend implements PodCountBackend {
     @Override
     public PodCountEvents events() {
         return events;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 
     /** Always {@code null}: memory is always reachable. */

@@ -40,7 +40,7 @@ public final class InMemoryPodCountStore implements PodCountStore {
                 return stored;
             }
             result[0] = new WriteResult(true, generation + 1);
-            return new Entry(withGeneration(snapshot, generation + 1), expiry());
+            return new Entry(snapshot.withGeneration(generation + 1), expiry());
         });
         return result[0];
     }
@@ -51,15 +51,11 @@ public final class InMemoryPodCountStore implements PodCountStore {
             Entry stored = current != null && current.expiresAt().isAfter(clock.instant()) ? current : null;
             if (stored == null) {
                 return new Entry(
-                        new PodCountSnapshot(Map.of(), null, null, null, nextAttempt, false, null, 0, 0, 0, failures),
+                        new PodCountSnapshot(Map.of(), null, null, null, null, nextAttempt, false, null, 0, 0, 0,
+                                failures),
                         expiry());
             }
-            PodCountSnapshot s = stored.snapshot();
-            return new Entry(
-                    new PodCountSnapshot(
-                            s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), nextAttempt, s.complete(),
-                            s.source(), s.pages(), s.pods(), s.generation(), failures, s.nodeUids()),
-                    stored.expiresAt());
+            return new Entry(stored.snapshot().withBackoff(nextAttempt, failures), stored.expiresAt());
         });
     }
 
@@ -77,7 +73,10 @@ public final class InMemoryPodCountStore implements PodCountStore {
         if (incoming.fetchedAt().isBefore(stored.fetchedAt())) {
             return true;
         }
-        return stored.complete() && !incoming.complete() && !incoming.fetchedAt().isAfter(stored.staleUntil());
+        if (incoming.complete() || incoming.fetchedAt().isAfter(stored.staleUntil())) {
+            return false;
+        }
+        return stored.complete() || incoming.coversLessThan(stored);
     }
 
     private Entry live(String cluster) {
@@ -94,12 +93,6 @@ public final class InMemoryPodCountStore implements PodCountStore {
 
     private Instant expiry() {
         return clock.instant().plus(settings.retention());
-    }
-
-    private static PodCountSnapshot withGeneration(PodCountSnapshot s, long generation) {
-        return new PodCountSnapshot(
-                s.counts(), s.fetchedAt(), s.freshUntil(), s.staleUntil(), s.nextAttempt(), s.complete(), s.source(),
-                s.pages(), s.pods(), generation, s.failures(), s.nodeUids());
     }
 
     private record Entry(PodCountSnapshot snapshot, Instant expiresAt) {}

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 final class PodCountHash {
 
     static final String FETCHED_AT = "@fetched_at";
+    static final String ENDED_AT = "@ended_at";
     static final String FRESH_UNTIL = "@fresh_until";
     static final String STALE_UNTIL = "@stale_until";
     static final String NEXT_ATTEMPT = "@next_attempt";
@@ -34,7 +35,7 @@ final class PodCountHash {
     static final String NODE_UIDS = "@node_uids";
 
     /** The meta fields, {@code @generation} and {@code @fetched_at} first. */
-    static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, FRESH_UNTIL, STALE_UNTIL,
+    static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, ENDED_AT, FRESH_UNTIL, STALE_UNTIL,
             NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES);
 
     private PodCountHash() {}
@@ -43,6 +44,9 @@ final class PodCountHash {
     static List<String> fields(PodCountSnapshot snapshot) {
         List<String> pairs = new ArrayList<>(2 * (snapshot.counts().size() + META_FIELDS.size()));
         addPair(pairs, FETCHED_AT, millis(snapshot.fetchedAt()));
+        if (snapshot.endedAt() != null) {
+            addPair(pairs, ENDED_AT, millis(snapshot.endedAt()));
+        }
         addPair(pairs, FRESH_UNTIL, millis(snapshot.freshUntil()));
         addPair(pairs, STALE_UNTIL, millis(snapshot.staleUntil()));
         if (snapshot.nextAttempt() != null) {
@@ -87,6 +91,7 @@ final class PodCountHash {
         return new PodCountSnapshot(
                 counts,
                 fetchedAt,
+                instant(meta, ENDED_AT),
                 freshUntil,
                 staleUntil,
                 instant(meta, NEXT_ATTEMPT),

@@ -49,6 +49,7 @@ public final class RedisBackend implements PodCountBackend {
     private final RedisClockCheck clockCheck;
     private final RedissonWatchLease watchLease;
     private final RedisReplicaRegistry replicaRegistry;
+    private final Clock serverClock;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
@@ -62,11 +63,12 @@ public final class RedisBackend implements PodCountBackend {
         subscription.start();
         this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
         this.store = new RedisPodCountStore(template, cacheSettings);
-        this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
         this.lock = new RedissonRefreshLock(redisson);
         this.watchLease = new RedissonWatchLease(redisson, template);
         this.replicaRegistry = new RedisReplicaRegistry(template);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
+        this.serverClock = new RedisServerClock(clock, clockCheck);
+        this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
     }
 
     /**
@@ -74,7 +76,7 @@ public final class RedisBackend implements PodCountBackend {
      *
      * @param settings where Redis is
      * @param cacheSettings give the retention
-     * @param clock measures the retention of the asked-for times and the clock skew
+     * @param clock this replica's clock; {@link #clock()} corrects it to the Redis server's
      * @param meters where the clock-skew gauge goes
      */
     public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
@@ -164,6 +166,15 @@ public final class RedisBackend implements PodCountBackend {
     @Override
     public Boolean eventsSubscribed() {
         return subscription.listening();
+    }
+
+    /**
+     * The Redis server's time: the given clock less the skew measured against Redis {@code TIME} at start and
+     * every minute (the given clock until a first measurement).
+     */
+    @Override
+    public Clock clock() {
+        return serverClock;
     }
 
     @Override

@@ -18,14 +18,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Compares this replica's clock with the Redis server's. Freshness is computed from timestamps that
- * one replica writes ({@code @fetched_at}, {@code @fresh_until}, …) and every replica reads with its
- * own clock, so a replica whose clock is off sees the counts fresher or staler than the others do,
- * by the skew. The check runs every {@code interval}: it reads Redis {@code TIME} and takes the
- * local time halfway through the round trip. A skew beyond {@code tolerance} is logged (once, and
- * again when it is back within) and shown by {@link #skew()} and the gauge
- * {@code podtally.redis.clock.skew} (seconds, positive when this replica's clock is ahead). A check
- * that cannot reach Redis changes nothing.
+ * Compares this replica's clock with the Redis server's. The time of record of the pod counts
+ * ({@code @fetched_at}, {@code @ended_at}, {@code @next_attempt}, freshness) is the Redis server's, read
+ * through {@link RedisServerClock} as the local clock less the skew measured here; the skew itself is a
+ * diagnostic. The check runs at once (in the background) and then every {@code interval}: it reads Redis
+ * {@code TIME} and takes the local time halfway through the round trip. A skew beyond {@code tolerance} is
+ * logged (once, and again when it is back within) and shown by {@link #skew()} and the gauge
+ * {@code podtally.redis.clock.skew} (seconds, positive when this replica's clock is ahead). A check that
+ * cannot reach Redis changes nothing.
  */
 public final class RedisClockCheck implements AutoCloseable {
 
@@ -40,7 +40,7 @@ public final class RedisClockCheck implements AutoCloseable {
     private volatile boolean beyond;
 
     /**
-     * Starts checking every {@code interval}, the first check at once.
+     * Starts checking every {@code interval}, the first check at once, in the background.
      *
      * @param registry where the gauge is registered
      */
@@ -96,10 +96,11 @@ public final class RedisClockCheck implements AutoCloseable {
             measuredAt = Instant.ofEpochMilli(received);
             boolean now = measured.abs().compareTo(tolerance) > 0;
             if (now && !beyond) {
-                log.warn("This replica's clock is {} ms {} the Redis server's (tolerance {} ms): freshness is computed "
-                        + "from timestamps written by other replicas, so this replica sees pod counts as fresh or stale "
-                        + "by that much earlier or later. Synchronize the clocks (NTP).", measured.abs().toMillis(),
-                        measured.isNegative() ? "behind" : "ahead of", tolerance.toMillis());
+                log.warn("This replica's clock is {} ms {} the Redis server's (tolerance {} ms). Pod counts are timed "
+                        + "by the Redis server's clock, corrected by this skew, so they are unaffected; other "
+                        + "timestamps of this replica (logs, node ages) are off by that much. Synchronize the clocks "
+                        + "(NTP).", measured.abs().toMillis(), measured.isNegative() ? "behind" : "ahead of",
+                        tolerance.toMillis());
             } else if (!now && beyond) {
                 log.info("This replica's clock is within {} ms of the Redis server's again ({} ms)", tolerance.toMillis(),
                         measured.toMillis());

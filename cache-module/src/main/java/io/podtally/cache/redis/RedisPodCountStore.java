@@ -150,10 +150,12 @@ public final class RedisPodCountStore implements PodCountStore {
     public WriteResult write(String cluster, PodCountSnapshot snapshot) {
         Objects.requireNonNull(snapshot.fetchedAt(), "fetchedAt");
         List<String> fields = PodCountHash.fields(snapshot);
-        List<String> args = new ArrayList<>(3 + fields.size());
+        List<String> args = new ArrayList<>(5 + fields.size());
         args.add(PodCountHash.millis(snapshot.fetchedAt()));
         args.add(snapshot.complete() ? "1" : "0");
         args.add(retentionMillis);
+        args.add(Integer.toString(snapshot.pages()));
+        args.add(Long.toString(snapshot.pods()));
         args.addAll(fields);
         List<?> result;
         try {
@@ -191,9 +193,9 @@ public final class RedisPodCountStore implements PodCountStore {
     private record KeptSnapshot(String generation, String fetchedAt, PodCountSnapshot snapshot) {
 
         PodCountSnapshot withMeta(PodCountSnapshot meta) {
-            return new PodCountSnapshot(snapshot.counts(), meta.fetchedAt(), meta.freshUntil(), meta.staleUntil(),
-                    meta.nextAttempt(), meta.complete(), meta.source(), meta.pages(), meta.pods(), meta.generation(),
-                    meta.failures(), snapshot.nodeUids());
+            return new PodCountSnapshot(snapshot.counts(), meta.fetchedAt(), meta.endedAt(), meta.freshUntil(),
+                    meta.staleUntil(), meta.nextAttempt(), meta.complete(), meta.source(), meta.pages(), meta.pods(),
+                    meta.generation(), meta.failures(), snapshot.nodeUids());
         }
     }
 }

@@ -9,6 +9,7 @@ import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,8 +29,8 @@ class RedisBackendIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static PodCountSnapshot snapshot() {
-        return PodCountSnapshot.of(CountingSource.complete(Map.of("node-a", 2)), Clock.systemUTC().instant(),
-                SETTINGS, null, 0);
+        Instant now = Clock.systemUTC().instant();
+        return PodCountSnapshot.of(CountingSource.complete(Map.of("node-a", 2)), now, now, SETTINGS, null, 0);
     }
 
     @Test

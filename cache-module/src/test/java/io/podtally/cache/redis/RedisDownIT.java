@@ -104,7 +104,8 @@ class RedisDownIT {
         REDIS.server().stop();
         source.open();
 
-        assertThat(refresh.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(RefreshOutcome.SKIPPED_UNAVAILABLE);
+        assertThat(refresh.orTimeout(20, TimeUnit.SECONDS).join()).as("retried, then given up")
+                .isEqualTo(RefreshOutcome.WRITE_FAILED);
         assertThat(replica.cache().refreshesInFlight()).isZero();
 
         REDIS.server().restart();

@@ -67,7 +67,7 @@ class RedisPodCountStoreIT extends PodCountStoreContract {
         String key = "podtally:{" + cluster + "}:podcounts";
         assertThat(REDIS.server().cli("TYPE", key)).isEqualTo("hash");
         Map<Object, Object> hash = template.opsForHash().entries(key);
-        assertThat(hash).containsOnlyKeys("node-a", "node-b", "@fetched_at", "@fresh_until", "@stale_until",
+        assertThat(hash).containsOnlyKeys("node-a", "node-b", "@fetched_at", "@ended_at", "@fresh_until", "@stale_until",
                 "@complete", "@source", "@pages", "@pods", "@generation", "@failures");
         assertThat(hash).containsEntry("node-a", "3")
                 .containsEntry("@fetched_at", Long.toString(T0.toEpochMilli()))

@@ -104,7 +104,7 @@ class RedisPodCountStoreReadIT {
     void nodeUidsStayOutOfMetaReads() {
         Set<String> uids = Set.of("0b8e6a52-9b1e-4c3a-8f0e-2f6d1c9a7e41", "5f2c1e0a-7d43-4b8e-9a61-3c0f4e2d8b17");
         writer.write(cluster, PodCountSnapshot.of(
-                new SourceCounts(nodes(2, 1), true, 1, 2, "paginated", null, uids), T0, SETTINGS, null, 0));
+                new SourceCounts(nodes(2, 1), true, 1, 2, "paginated", null, uids), T0, T0, SETTINGS, null, 0));
         assertThat(REDIS.server().cli("HGET", RedisPodCountStore.key(cluster), "@node_uids"))
                 .isEqualTo(String.join(",", new TreeSet<>(uids)));
         reader.read(cluster).orElseThrow();
@@ -166,6 +166,6 @@ class RedisPodCountStoreReadIT {
     }
 
     private static PodCountSnapshot complete(Instant fetchedAt, Map<String, Integer> counts) {
-        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, SETTINGS, null, 0);
+        return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, fetchedAt, SETTINGS, null, 0);
     }
 }
