@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -45,6 +46,9 @@ public final class RedisBackend implements PodCountBackend {
     private final RedisPodCountEvents events;
     private final EventSubscription subscription;
     private final RedisClockCheck clockCheck;
+    private final PermissionDenials denials = new PermissionDenials();
+    private final PodCountStore watchedStore;
+    private final RefreshLock watchedLock;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
@@ -61,6 +65,8 @@ public final class RedisBackend implements PodCountBackend {
         this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
         this.lock = new RedissonRefreshLock(redisson);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
+        this.watchedStore = denials.watch(store);
+        this.watchedLock = denials.watch(lock);
     }
 
     /**
@@ -120,8 +126,22 @@ public final class RedisBackend implements PodCountBackend {
             String answer = connection.ping();
             return "PONG".equalsIgnoreCase(answer) ? null : "unexpected answer " + answer;
         } catch (DataAccessException e) {
-            return e.getMostSpecificCause().getMessage();
+            return tlsFailure(e).orElse(e.getMostSpecificCause().getMessage());
         }
+    }
+
+    private static Optional<String> tlsFailure(Throwable e) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                Throwable root = cause;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return Optional.of("TLS handshake with Redis failed: " + root.getMessage() + " (the server's "
+                        + "certificate is not trusted by the configured trust material, or does not name the host)");
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -131,7 +151,7 @@ public final class RedisBackend implements PodCountBackend {
 
     @Override
     public PodCountStore store() {
-        return store;
+        return watchedStore;
     }
 
     @Override
@@ -141,7 +161,7 @@ public final class RedisBackend implements PodCountBackend {
 
     @Override
     public RefreshLock lock() {
-        return lock;
+        return watchedLock;
     }
 
     @Override
@@ -149,10 +169,18 @@ public final class RedisBackend implements PodCountBackend {
         return events;
     }
 
-    /** Sends a {@code PING} now. */
+    /**
+     * Sends a {@code PING} now; when it answers, tells whether Redis refused the last write or lock on permissions
+     * ({@code NOPERM …}).
+     */
     @Override
     public String problem() {
-        return ping(lettuce);
+        String unreachable = ping(lettuce);
+        if (unreachable != null) {
+            return unreachable;
+        }
+        String denied = denials.denied();
+        return denied == null ? null : denied + " (writes refused; the ACL user lacks a permission podtally needs)";
     }
 
     @Override

@@ -1,0 +1,94 @@
+package io.podtally.cache.redis;
+
+import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.PodCountStore;
+import io.podtally.cache.RefreshLock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers that Redis refused a write of the store or the lock with {@code NOPERM} (an ACL user without a command,
+ * key or channel podtally needs), until a write or a lock succeeds again. A {@code PING} answers for such a user, so
+ * this is what tells health that writes fail on permissions rather than on an outage.
+ */
+final class PermissionDenials {
+
+    private static final Logger log = LoggerFactory.getLogger(PermissionDenials.class);
+    private static final String NOPERM = "NOPERM";
+
+    private final AtomicReference<String> denied = new AtomicReference<>();
+
+    /** The last refusal, {@code NOPERM …} with the operation, or {@code null} since the last successful write. */
+    String denied() {
+        return denied.get();
+    }
+
+    PodCountStore watch(PodCountStore store) {
+        return new PodCountStore() {
+            @Override
+            public Optional<PodCountSnapshot> read(String cluster) {
+                return store.read(cluster);
+            }
+
+            @Override
+            public WriteResult write(String cluster, PodCountSnapshot snapshot) {
+                return watched(() -> store.write(cluster, snapshot));
+            }
+
+            @Override
+            public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+                watched(() -> {
+                    store.setBackoff(cluster, nextAttempt, failures);
+                    return null;
+                });
+            }
+
+            @Override
+            public boolean delete(String cluster) {
+                return watched(() -> store.delete(cluster));
+            }
+        };
+    }
+
+    RefreshLock watch(RefreshLock lock) {
+        return cluster -> watched(() -> lock.tryLock(cluster));
+    }
+
+    private <T> T watched(Supplier<T> write) {
+        T result;
+        try {
+            result = write.get();
+        } catch (RuntimeException e) {
+            String refusal = refusal(e);
+            if (refusal != null && !refusal.equals(denied.getAndSet(refusal))) {
+                log.warn("Redis refuses podtally's writes: {}. Reads are served; writes answer unavailable until the "
+                        + "ACL user may run the commands podtally needs on podtally:* keys and channels", refusal);
+            }
+            throw e;
+        }
+        if (denied.getAndSet(null) != null) {
+            log.info("Redis accepts podtally's writes again");
+        }
+        return result;
+    }
+
+    private static String refusal(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null) {
+                int at = message.indexOf(NOPERM);
+                if (at >= 0) {
+                    return message.substring(at);
+                }
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
+    }
+}
