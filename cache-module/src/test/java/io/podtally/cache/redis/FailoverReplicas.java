@@ -133,20 +133,30 @@ final class FailoverReplicas implements AutoCloseable {
     }
 
     /**
-     * Refreshes {@code cluster} on every replica at once: exactly one refresh counts the pods, the others find the
-     * lock taken (or the counts fresh), and every replica then reads the new generation and hears of it.
+     * Refreshes {@code cluster} on every replica while the first one's refresh holds the lock: that one counts the
+     * pods, the others find the lock taken; every replica then reads the new generation and hears of it.
      */
     void refreshOnceAcross(String cluster, Duration atMost) {
         int before = source.calls();
+        int entered = source.entered();
         long generation = replicas.get(0).cache().read(cluster).generation();
-        List<CompletableFuture<RefreshOutcome>> refreshes = replicas.stream()
-                .map(r -> r.cache().refresh(cluster)).toList();
-        List<RefreshOutcome> outcomes = refreshes.stream()
-                .map(f -> f.orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS).join()).toList();
+        source.hold();
+        List<RefreshOutcome> outcomes = new ArrayList<>();
+        try {
+            CompletableFuture<RefreshOutcome> holder = replicas.get(0).cache().refresh(cluster);
+            await().atMost(atMost).until(() -> source.entered() == entered + 1 || holder.isDone());
+            for (Replica other : replicas.subList(1, replicas.size())) {
+                outcomes.add(other.cache().refresh(cluster).orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS)
+                        .join());
+            }
+            source.open();
+            outcomes.add(0, holder.orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS).join());
+        } finally {
+            source.open();
+        }
         log.info("Refresh of {} on three replicas after the failover: {}", cluster, outcomes);
-        assertThat(outcomes).filteredOn(outcome -> outcome == RefreshOutcome.COMPLETE).hasSize(1);
-        assertThat(outcomes).filteredOn(outcome -> outcome != RefreshOutcome.COMPLETE)
-                .allMatch(outcome -> outcome == RefreshOutcome.SKIPPED_LOCKED || outcome == RefreshOutcome.SKIPPED_FRESH);
+        assertThat(outcomes).containsExactly(RefreshOutcome.COMPLETE, RefreshOutcome.SKIPPED_LOCKED,
+                RefreshOutcome.SKIPPED_LOCKED);
         assertThat(source.calls()).isEqualTo(before + 1);
         PodCountEvent expected = new PodCountEvent(cluster, generation + 1, PodCountEvent.Reason.WRITE);
         for (Replica replica : replicas) {
