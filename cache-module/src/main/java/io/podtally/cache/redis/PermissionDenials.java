@@ -2,8 +2,10 @@ package io.podtally.cache.redis;
 
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
+import io.podtally.cache.RecentClusters;
 import io.podtally.cache.RefreshLock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -11,14 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Remembers that Redis refused a write of the store or the lock with {@code NOPERM} (an ACL user without a command,
- * key or channel podtally needs), until a write or a lock succeeds again. A {@code PING} answers for such a user, so
- * this is what tells health that writes fail on permissions rather than on an outage.
+ * Remembers that Redis refused a write of the store, the recent clusters or the lock with {@code NOPERM} (an ACL user
+ * without a command, key or channel podtally needs; inside a Lua script Redis says {@code The user executing the
+ * script can't …} instead), until a write or a lock succeeds again. A {@code PING} answers for such a user, so this
+ * is what tells health that writes fail on permissions rather than on an outage.
  */
 final class PermissionDenials {
 
     private static final Logger log = LoggerFactory.getLogger(PermissionDenials.class);
     private static final String NOPERM = "NOPERM";
+    /* How Redis words a refusal inside a Lua script, where it does not say NOPERM. */
+    private static final String SCRIPT_REFUSED = "The user executing the script can't";
+    private static final int MAX_LENGTH = 300;
 
     private final AtomicReference<String> denied = new AtomicReference<>();
 
@@ -54,6 +60,23 @@ final class PermissionDenials {
         };
     }
 
+    RecentClusters watch(RecentClusters recent) {
+        return new RecentClusters() {
+            @Override
+            public void recordAsked(Map<String, Instant> askedAt) {
+                watched(() -> {
+                    recent.recordAsked(askedAt);
+                    return null;
+                });
+            }
+
+            @Override
+            public Map<String, Instant> lastAsked() {
+                return recent.lastAsked();
+            }
+        };
+    }
+
     RefreshLock watch(RefreshLock lock) {
         return cluster -> watched(() -> lock.tryLock(cluster));
     }
@@ -82,7 +105,11 @@ final class PermissionDenials {
             if (message != null) {
                 int at = message.indexOf(NOPERM);
                 if (at >= 0) {
-                    return message.substring(at);
+                    return shortened(message.substring(at));
+                }
+                at = message.indexOf(SCRIPT_REFUSED);
+                if (at >= 0) {
+                    return NOPERM + " " + shortened(message.substring(at));
                 }
             }
             if (cause.getCause() == cause) {
@@ -90,5 +117,12 @@ final class PermissionDenials {
             }
         }
         return null;
+    }
+
+    /** Without what Redisson appends (the channel, the whole command with its script). */
+    private static String shortened(String message) {
+        int end = message.indexOf(". channel:");
+        String text = end < 0 ? message : message.substring(0, end);
+        return text.length() <= MAX_LENGTH ? text : text.substring(0, MAX_LENGTH) + "…";
     }
 }

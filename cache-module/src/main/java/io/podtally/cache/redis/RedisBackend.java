@@ -49,6 +49,7 @@ public final class RedisBackend implements PodCountBackend {
     private final PermissionDenials denials = new PermissionDenials();
     private final PodCountStore watchedStore;
     private final RefreshLock watchedLock;
+    private final RecentClusters watchedRecentClusters;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
@@ -67,10 +68,12 @@ public final class RedisBackend implements PodCountBackend {
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
         this.watchedStore = denials.watch(store);
         this.watchedLock = denials.watch(lock);
+        this.watchedRecentClusters = denials.watch(recentClusters);
     }
 
     /**
-     * Starts the clients, whether or not Redis answers yet.
+     * Starts the clients, whether or not Redis answers yet; one {@code PING} (bounded by the Redis timeout) tells the
+     * log at warn when it does not, and why.
      *
      * @param settings where Redis is
      * @param cacheSettings give the retention
@@ -79,7 +82,13 @@ public final class RedisBackend implements PodCountBackend {
      */
     public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
             MeterRegistry meters) {
-        return start(startedFactory(settings), settings, cacheSettings, clock, meters);
+        RedisBackend backend = start(startedFactory(settings), settings, cacheSettings, clock, meters);
+        String problem = ping(backend.lettuce);
+        if (problem != null) {
+            log.warn("Redis at {} does not answer yet ({}); pod counts answer unavailable until it does", settings,
+                    problem);
+        }
+        return backend;
     }
 
     /**
@@ -156,7 +165,7 @@ public final class RedisBackend implements PodCountBackend {
 
     @Override
     public RecentClusters recentClusters() {
-        return recentClusters;
+        return watchedRecentClusters;
     }
 
     @Override
