@@ -69,6 +69,8 @@ class AclIT {
     @BeforeEach
     void resetLog() {
         redis.cli("ACL", "LOG", "RESET");
+        redis.cli("SCRIPT", "FLUSH");
+        redis.cli("CONFIG", "RESETSTAT");
     }
 
     @AfterEach
@@ -118,7 +120,7 @@ class AclIT {
     @Test
     @DisplayName("two replicas as that user: refresh, lock, events, recent clusters, invalidation and the clock "
             + "check all work, and Redis refused nothing")
-    void everythingPodtallyDoes() {
+    void everythingPodtallyDoes() throws IOException {
         CountingSource source = new CountingSource(COUNTS).delay(Duration.ofMillis(300));
         try (RedisBackend first = backend("podtally", "podtally-secret");
                 RedisBackend second = backend("podtally", "podtally-secret");
@@ -145,6 +147,19 @@ class AclIT {
             assertThat(first.problem()).isNull();
         }
         assertThat(refusals()).as("the refusals Redis logged").isEmpty();
+        List<String> allowed = documentedAclLine().stream().filter(word -> word.startsWith("+"))
+                .map(word -> word.substring(1)).filter(command -> !command.equals("spublish")).toList();
+        assertThat(commandsRun()).as("the commands podtally ran, as Redis counted them (inside scripts too)")
+                .containsExactlyInAnyOrderElementsOf(allowed);
+    }
+
+    /** The commands of {@code INFO commandstats}, but those the test itself runs through redis-cli. */
+    private static List<String> commandsRun() {
+        return redis.cli("INFO", "commandstats").lines().filter(line -> line.startsWith("cmdstat_"))
+                .map(line -> line.substring("cmdstat_".length(), line.indexOf(':')))
+                .filter(command -> !command.startsWith("acl|") && !command.startsWith("config|")
+                        && !command.equals("info"))
+                .toList();
     }
 
     @Test
