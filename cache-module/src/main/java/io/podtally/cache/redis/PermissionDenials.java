@@ -78,10 +78,21 @@ final class PermissionDenials {
     }
 
     RefreshLock watch(RefreshLock lock) {
-        return cluster -> watched(() -> lock.tryLock(cluster));
+        return cluster -> {
+            Optional<RefreshLock.Held> held = watched(() -> lock.tryLock(cluster), false);
+            if (held.isPresent()) {
+                granted();
+            }
+            return held;
+        };
     }
 
     private <T> T watched(Supplier<T> write) {
+        return watched(write, true);
+    }
+
+    /* A lock found taken ran no write: it tells nothing about permissions. */
+    private <T> T watched(Supplier<T> write, boolean grantedOnSuccess) {
         T result;
         try {
             result = write.get();
@@ -93,10 +104,16 @@ final class PermissionDenials {
             }
             throw e;
         }
+        if (grantedOnSuccess) {
+            granted();
+        }
+        return result;
+    }
+
+    private void granted() {
         if (denied.getAndSet(null) != null) {
             log.info("Redis accepts podtally's writes again");
         }
-        return result;
     }
 
     private static String refusal(Throwable e) {

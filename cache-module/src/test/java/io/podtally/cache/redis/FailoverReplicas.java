@@ -134,27 +134,49 @@ final class FailoverReplicas implements AutoCloseable {
 
     /**
      * Refreshes {@code cluster} on every replica while the first one's refresh holds the lock: that one counts the
-     * pods, the others find the lock taken; every replica then reads the new generation and hears of it.
+     * pods, the others find the lock taken; every replica then reads the new generation and hears of it. A refresh
+     * that ends {@code unavailable} (a client still finding the new topology) is tried again until {@code atMost}.
+     *
+     * @return the refreshes that ended {@code unavailable} and were tried again
      */
-    void refreshOnceAcross(String cluster, Duration atMost) {
+    int refreshOnceAcross(String cluster, Duration atMost) {
         int before = source.calls();
         int entered = source.entered();
         long generation = replicas.get(0).cache().read(cluster).generation();
-        source.hold();
+        List<RefreshOutcome> retried = new ArrayList<>();
         List<RefreshOutcome> outcomes = new ArrayList<>();
+        source.hold();
         try {
-            CompletableFuture<RefreshOutcome> holder = replicas.get(0).cache().refresh(cluster);
-            await().atMost(atMost).until(() -> source.entered() == entered + 1 || holder.isDone());
+            List<CompletableFuture<RefreshOutcome>> holder = new ArrayList<>(List.of(
+                    replicas.get(0).cache().refresh(cluster)));
+            await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (source.entered() == entered + 1) {
+                    return true;
+                }
+                if (holder.get(0).isDone()) {
+                    retried.add(holder.get(0).join());
+                    holder.set(0, replicas.get(0).cache().refresh(cluster));
+                }
+                return false;
+            });
             for (Replica other : replicas.subList(1, replicas.size())) {
-                outcomes.add(other.cache().refresh(cluster).orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS)
-                        .join());
+                outcomes.add(await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    RefreshOutcome outcome = other.cache().refresh(cluster).orTimeout(atMost.toMillis(),
+                            TimeUnit.MILLISECONDS).join();
+                    if (outcome == RefreshOutcome.SKIPPED_UNAVAILABLE) {
+                        retried.add(outcome);
+                    }
+                    return outcome;
+                }, outcome -> outcome != RefreshOutcome.SKIPPED_UNAVAILABLE));
             }
             source.open();
-            outcomes.add(0, holder.orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS).join());
+            outcomes.add(0, holder.get(0).orTimeout(atMost.toMillis(), TimeUnit.MILLISECONDS).join());
         } finally {
             source.open();
         }
-        log.info("Refresh of {} on three replicas after the failover: {}", cluster, outcomes);
+        log.info("Refresh of {} on three replicas after the failover: {}; tried again after {}", cluster, outcomes,
+                retried);
+        assertThat(retried).allMatch(outcome -> outcome == RefreshOutcome.SKIPPED_UNAVAILABLE);
         assertThat(outcomes).containsExactly(RefreshOutcome.COMPLETE, RefreshOutcome.SKIPPED_LOCKED,
                 RefreshOutcome.SKIPPED_LOCKED);
         assertThat(source.calls()).isEqualTo(before + 1);
@@ -168,6 +190,7 @@ final class FailoverReplicas implements AutoCloseable {
             await().atMost(atMost).pollInterval(Duration.ofMillis(50))
                     .until(() -> replica.events().contains(expected));
         }
+        return retried.size();
     }
 
     @Override
