@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -68,6 +69,50 @@ class RedisSettingsFactoryTest {
     @DisplayName("without spring.data.redis.timeout the timeout is 500 ms")
     void defaultTimeout() {
         settings(s -> assertThat(s.timeout()).isEqualTo(RedisSettingsFactory.DEFAULT_TIMEOUT));
+    }
+
+    @Test
+    @DisplayName("the Sentinels' own username and password, apart from the data nodes' password")
+    void sentinelCredentials() {
+        settings(s -> {
+            assertThat(s.sentinelUsername()).isEqualTo("watcher");
+            assertThat(s.sentinelPassword()).isEqualTo("sentinel-pw");
+            assertThat(s.password()).isEqualTo("data-pw");
+            assertThat(s.toString()).doesNotContain("sentinel-pw").doesNotContain("data-pw");
+        }, "spring.data.redis.sentinel.master=mymaster", "spring.data.redis.sentinel.nodes=s1:26379",
+                "spring.data.redis.sentinel.username=watcher", "spring.data.redis.sentinel.password=sentinel-pw",
+                "spring.data.redis.password=data-pw");
+    }
+
+    @Test
+    @DisplayName("the Lettuce cluster refresh properties set both clients' topology refresh; 5 s without them")
+    void topologyRefresh() {
+        settings(s -> {
+            assertThat(s.topologyRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(s.adaptiveTopologyRefresh()).isTrue();
+        }, "spring.data.redis.cluster.nodes=n1:7000", "spring.data.redis.lettuce.cluster.refresh.period=2s",
+                "spring.data.redis.lettuce.cluster.refresh.adaptive=true");
+        settings(s -> assertThat(s.topologyRefreshPeriod()).isEqualTo(Duration.ofSeconds(5)),
+                "spring.data.redis.cluster.nodes=n1:7000");
+    }
+
+    @Test
+    @DisplayName("spring.data.redis.ssl.bundle: TLS on, with the bundle's trust material")
+    void sslBundle() {
+        runner.withPropertyValues("spring.data.redis.ssl.bundle=redis",
+                        "spring.ssl.bundle.jks.redis.truststore.location=file:" + System.getProperty("java.home")
+                                + "/lib/security/cacerts",
+                        "spring.ssl.bundle.jks.redis.truststore.password=changeit")
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .run(context -> {
+                    RedisConnectionSettings s = RedisSettingsFactory.create(
+                            context.getBean(DataRedisConnectionDetails.class),
+                            context.getBean(DataRedisProperties.class), Duration.ofSeconds(30));
+                    assertThat(s.ssl()).isTrue();
+                    assertThat(s.sslTrust()).isNotNull();
+                    assertThat(s.sslKeys()).isNull();
+                });
+        settings(s -> assertThat(s.ssl()).isTrue(), "spring.data.redis.ssl.enabled=true");
     }
 
     private void settings(Consumer<RedisConnectionSettings> check, String... properties) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
@@ -50,6 +51,10 @@ public final class RedisBackend implements PodCountBackend {
     private final RedissonWatchLease watchLease;
     private final RedisReplicaRegistry replicaRegistry;
     private final Clock serverClock;
+    private final PermissionDenials denials = new PermissionDenials();
+    private final PodCountStore watchedStore;
+    private final RefreshLock watchedLock;
+    private final RecentClusters watchedRecentClusters;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
@@ -69,10 +74,14 @@ public final class RedisBackend implements PodCountBackend {
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
         this.serverClock = new RedisServerClock(clock, clockCheck);
         this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
+        this.watchedStore = denials.watch(store);
+        this.watchedLock = denials.watch(lock);
+        this.watchedRecentClusters = denials.watch(recentClusters);
     }
 
     /**
-     * Starts the clients, whether or not Redis answers yet.
+     * Starts the clients, whether or not Redis answers yet; one {@code PING} (bounded by the Redis timeout) tells the
+     * log at warn when it does not, and why.
      *
      * @param settings where Redis is
      * @param cacheSettings give the retention
@@ -81,7 +90,13 @@ public final class RedisBackend implements PodCountBackend {
      */
     public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
             MeterRegistry meters) {
-        return start(startedFactory(settings), settings, cacheSettings, clock, meters);
+        RedisBackend backend = start(startedFactory(settings), settings, cacheSettings, clock, meters);
+        String problem = ping(backend.lettuce);
+        if (problem != null) {
+            log.warn("Redis at {} does not answer yet ({}); pod counts answer unavailable until it does", settings,
+                    problem);
+        }
+        return backend;
     }
 
     /**
@@ -128,8 +143,22 @@ public final class RedisBackend implements PodCountBackend {
             String answer = connection.ping();
             return "PONG".equalsIgnoreCase(answer) ? null : "unexpected answer " + answer;
         } catch (DataAccessException e) {
-            return e.getMostSpecificCause().getMessage();
+            return tlsFailure(e).orElse(e.getMostSpecificCause().getMessage());
         }
+    }
+
+    private static Optional<String> tlsFailure(Throwable e) {
+        for (Throwable cause = e; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                Throwable root = cause;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                return Optional.of("TLS handshake with Redis failed: " + root.getMessage() + " (the server's "
+                        + "certificate is not trusted by the configured trust material, or does not name the host)");
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -139,17 +168,17 @@ public final class RedisBackend implements PodCountBackend {
 
     @Override
     public PodCountStore store() {
-        return store;
+        return watchedStore;
     }
 
     @Override
     public RecentClusters recentClusters() {
-        return recentClusters;
+        return watchedRecentClusters;
     }
 
     @Override
     public RefreshLock lock() {
-        return lock;
+        return watchedLock;
     }
 
     @Override
@@ -157,10 +186,18 @@ public final class RedisBackend implements PodCountBackend {
         return events;
     }
 
-    /** Sends a {@code PING} now. */
+    /**
+     * Sends a {@code PING} now; when it answers, tells whether Redis refused the last write or lock on permissions
+     * ({@code NOPERM …}).
+     */
     @Override
     public String problem() {
-        return ping(lettuce);
+        String unreachable = ping(lettuce);
+        if (unreachable != null) {
+            return unreachable;
+        }
+        String denied = denials.denied();
+        return denied == null ? null : denied + " (writes refused; the ACL user lacks a permission podtally needs)";
     }
 
     @Override

@@ -2,11 +2,15 @@ package io.podtally.cache.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.ClusterServersConfig;
@@ -40,6 +44,15 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * @param clusterNodes the Redis Cluster seed nodes, {@code host:port}
  * @param lockWatchdogTimeout how long a refresh lock outlives a holder that died (Redisson's
  *     watchdog renews it every third of this while the holder lives)
+ * @param sentinelUsername the ACL user of the Sentinels, or {@code null}
+ * @param sentinelPassword the password of the Sentinels, or {@code null}
+ * @param topologyRefreshPeriod how often both clients reread the Redis Cluster topology (Lettuce's
+ *     periodic refresh, Redisson's scan interval)
+ * @param adaptiveTopologyRefresh whether Lettuce also rereads the Cluster topology at once on a
+ *     {@code MOVED}/{@code ASK} redirect or a failed reconnect (at most once per refresh period)
+ * @param sslTrust the trust material of TLS connections, or {@code null} for the JVM's default
+ *     trust store
+ * @param sslKeys the client certificate of TLS connections, or {@code null} for none
  */
 public record RedisConnectionSettings(
         String host,
@@ -52,19 +65,43 @@ public record RedisConnectionSettings(
         String sentinelMaster,
         List<String> sentinelNodes,
         List<String> clusterNodes,
-        Duration lockWatchdogTimeout) {
+        Duration lockWatchdogTimeout,
+        String sentinelUsername,
+        String sentinelPassword,
+        Duration topologyRefreshPeriod,
+        boolean adaptiveTopologyRefresh,
+        TrustManagerFactory sslTrust,
+        KeyManagerFactory sslKeys) {
 
     /* Redisson serves only the refresh locks: a few connections are plenty. */
     private static final int LOCK_POOL_SIZE = 8;
 
+    /** The topology refresh period when none is configured. */
+    public static final Duration DEFAULT_TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(5);
+
     public RedisConnectionSettings {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(lockWatchdogTimeout, "lockWatchdogTimeout");
+        topologyRefreshPeriod = topologyRefreshPeriod == null ? DEFAULT_TOPOLOGY_REFRESH_PERIOD : topologyRefreshPeriod;
+        if (topologyRefreshPeriod.isNegative() || topologyRefreshPeriod.isZero()) {
+            throw new IllegalArgumentException("topologyRefreshPeriod must be positive, was " + topologyRefreshPeriod);
+        }
         sentinelNodes = sentinelNodes == null ? List.of() : List.copyOf(sentinelNodes);
         clusterNodes = clusterNodes == null ? List.of() : List.copyOf(clusterNodes);
         if (host == null && clusterNodes.isEmpty() && sentinelMaster == null) {
             throw new IllegalArgumentException("host, sentinelMaster or clusterNodes is required");
         }
+    }
+
+    /**
+     * Settings without Sentinel credentials, with the default topology refresh (every 5 s and
+     * adaptive) and the JVM's default trust store.
+     */
+    public RedisConnectionSettings(String host, int port, String username, String password, int database,
+            boolean ssl, Duration timeout, String sentinelMaster, List<String> sentinelNodes, List<String> clusterNodes,
+            Duration lockWatchdogTimeout) {
+        this(host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
+                lockWatchdogTimeout, null, null, DEFAULT_TOPOLOGY_REFRESH_PERIOD, true, null, null);
     }
 
     /** A single server without credentials or TLS, database 0, timeout 500 ms, watchdog 30 s. */
@@ -74,18 +111,64 @@ public record RedisConnectionSettings(
                 Duration.ofSeconds(30));
     }
 
+    /** The data nodes of the Sentinel master {@code master}, found through {@code sentinels}, without credentials. */
+    public static RedisConnectionSettings sentinel(String master, List<String> sentinels) {
+        return new RedisConnectionSettings(
+                null, 0, null, null, 0, false, Duration.ofMillis(500), master, sentinels, List.of(),
+                Duration.ofSeconds(30));
+    }
+
+    /** The Redis Cluster of the seed nodes {@code nodes}, without credentials. */
+    public static RedisConnectionSettings cluster(List<String> nodes) {
+        return new RedisConnectionSettings(
+                null, 0, null, null, 0, false, Duration.ofMillis(500), null, List.of(), nodes, Duration.ofSeconds(30));
+    }
+
     /** These settings with another command timeout. */
     public RedisConnectionSettings withTimeout(Duration timeout) {
         return new RedisConnectionSettings(
                 host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
-                lockWatchdogTimeout);
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, topologyRefreshPeriod, adaptiveTopologyRefresh,
+                sslTrust, sslKeys);
     }
 
     /** These settings with another lock watchdog timeout. */
     public RedisConnectionSettings withLockWatchdogTimeout(Duration lockWatchdogTimeout) {
         return new RedisConnectionSettings(
                 host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
-                lockWatchdogTimeout);
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, topologyRefreshPeriod, adaptiveTopologyRefresh,
+                sslTrust, sslKeys);
+    }
+
+    /** These settings with the data nodes' ACL user ({@code null} for the default user) and password. */
+    public RedisConnectionSettings withCredentials(String username, String password) {
+        return new RedisConnectionSettings(
+                host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, topologyRefreshPeriod, adaptiveTopologyRefresh,
+                sslTrust, sslKeys);
+    }
+
+    /** These settings with the Sentinels' ACL user ({@code null} for the default user) and password. */
+    public RedisConnectionSettings withSentinelCredentials(String sentinelUsername, String sentinelPassword) {
+        return new RedisConnectionSettings(
+                host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, topologyRefreshPeriod, adaptiveTopologyRefresh,
+                sslTrust, sslKeys);
+    }
+
+    /** These settings with another topology refresh period and adaptive refresh on or off. */
+    public RedisConnectionSettings withTopologyRefresh(Duration period, boolean adaptive) {
+        return new RedisConnectionSettings(
+                host, port, username, password, database, ssl, timeout, sentinelMaster, sentinelNodes, clusterNodes,
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, period, adaptive, sslTrust, sslKeys);
+    }
+
+    /** These settings over TLS, trusting {@code trust} ({@code null}: the JVM's default) with client keys {@code keys}. */
+    public RedisConnectionSettings withTls(TrustManagerFactory trust, KeyManagerFactory keys) {
+        return new RedisConnectionSettings(
+                host, port, username, password, database, true, timeout, sentinelMaster, sentinelNodes, clusterNodes,
+                lockWatchdogTimeout, sentinelUsername, sentinelPassword, topologyRefreshPeriod, adaptiveTopologyRefresh,
+                trust, keys);
     }
 
     /** Whether Redis Cluster is configured. */
@@ -113,12 +196,15 @@ public record RedisConnectionSettings(
                         .timeoutOptions(timeouts)
                         .autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .sslOptions(lettuceSsl())
+                        .topologyRefreshOptions(topologyRefresh())
                         .build()
                 : ClientOptions.builder()
                         .socketOptions(socket)
                         .timeoutOptions(timeouts)
                         .autoReconnect(true)
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .sslOptions(lettuceSsl())
                         .build();
         LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder()
                 .commandTimeout(timeout)
@@ -128,6 +214,28 @@ public record RedisConnectionSettings(
             client.useSsl();
         }
         return new LettuceConnectionFactory(lettuceServers(), client.build());
+    }
+
+    private SslOptions lettuceSsl() {
+        SslOptions.Builder tls = SslOptions.builder().jdkSslProvider();
+        if (sslTrust != null) {
+            tls.trustManager(sslTrust);
+        }
+        if (sslKeys != null) {
+            tls.keyManager(sslKeys);
+        }
+        return tls.build();
+    }
+
+    private ClusterTopologyRefreshOptions topologyRefresh() {
+        ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(topologyRefreshPeriod)
+                .dynamicRefreshSources(true)
+                .closeStaleConnections(true);
+        if (adaptiveTopologyRefresh) {
+            refresh.enableAllAdaptiveRefreshTriggers().adaptiveRefreshTriggersTimeout(topologyRefreshPeriod);
+        }
+        return refresh.build();
     }
 
     /** A Redisson client connected now (throws when Redis cannot be reached). */
@@ -145,10 +253,17 @@ public record RedisConnectionSettings(
         if (password != null) {
             config.setPassword(password);
         }
+        if (sslTrust != null) {
+            config.setSslTrustManagerFactory(sslTrust);
+        }
+        if (sslKeys != null) {
+            config.setSslKeyManagerFactory(sslKeys);
+        }
         int timeoutMillis = Math.toIntExact(timeout.toMillis());
         if (cluster()) {
             ClusterServersConfig servers = config.useClusterServers();
             clusterNodes.forEach(node -> servers.addNodeAddress(address(node)));
+            servers.setScanInterval(Math.toIntExact(topologyRefreshPeriod.toMillis()));
             servers.setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(LOCK_POOL_SIZE)
                     .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(LOCK_POOL_SIZE);
             servers.setTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setRetryAttempts(1);
@@ -156,6 +271,12 @@ public record RedisConnectionSettings(
             SentinelServersConfig servers = config.useSentinelServers().setMasterName(sentinelMaster);
             sentinelNodes.forEach(node -> servers.addSentinelAddress(address(node)));
             servers.setDatabase(database);
+            if (sentinelUsername != null) {
+                servers.setSentinelUsername(sentinelUsername);
+            }
+            if (sentinelPassword != null) {
+                servers.setSentinelPassword(sentinelPassword);
+            }
             servers.setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(LOCK_POOL_SIZE)
                     .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(LOCK_POOL_SIZE);
             servers.setTimeout(timeoutMillis).setConnectTimeout(timeoutMillis).setRetryAttempts(1);
@@ -174,8 +295,13 @@ public record RedisConnectionSettings(
         return "RedisConnectionSettings[" + (cluster() ? "cluster=" + clusterNodes
                 : sentinel() ? "sentinel=" + sentinelMaster + "@" + sentinelNodes : host + ":" + port)
                 + ", database=" + database + ", ssl=" + ssl + ", username=" + username
-                + ", password=" + (password == null ? "none" : "***") + ", timeout=" + timeout
-                + ", lockWatchdogTimeout=" + lockWatchdogTimeout + "]";
+                + ", password=" + (password == null ? "none" : "***")
+                + (sentinel() ? ", sentinelUsername=" + sentinelUsername + ", sentinelPassword="
+                        + (sentinelPassword == null ? "none" : "***") : "")
+                + (ssl ? ", trust=" + (sslTrust == null ? "jvm default" : "ssl bundle") : "")
+                + ", timeout=" + timeout + ", lockWatchdogTimeout=" + lockWatchdogTimeout
+                + (cluster() ? ", topologyRefresh=" + topologyRefreshPeriod + (adaptiveTopologyRefresh ? "+adaptive" : "")
+                        : "") + "]";
     }
 
     RedisConfiguration lettuceServers() {
@@ -193,6 +319,9 @@ public record RedisConnectionSettings(
             servers.setDatabase(database);
             servers.setUsername(username);
             servers.setPassword(redisPassword);
+            servers.setSentinelUsername(sentinelUsername);
+            servers.setSentinelPassword(sentinelPassword == null ? RedisPassword.none()
+                    : RedisPassword.of(sentinelPassword));
             return servers;
         }
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(host, port);

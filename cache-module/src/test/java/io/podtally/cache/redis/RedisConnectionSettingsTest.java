@@ -2,9 +2,13 @@ package io.podtally.cache.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import java.io.IOException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.redisson.config.Config;
@@ -87,5 +91,66 @@ class RedisConnectionSettingsTest {
         assertThat(settings(false, null, List.of(), List.of()).toString())
                 .doesNotContain("s3cret")
                 .contains("password=***");
+    }
+
+    @Test
+    @DisplayName("Sentinel credentials: the Sentinels' user and password reach both clients, apart from the data nodes'")
+    void sentinelCredentials() throws IOException {
+        RedisConnectionSettings settings = settings(false, "mymaster", List.of("s1:26379"), List.of())
+                .withSentinelCredentials("watcher", "sentinel-pw");
+
+        RedisSentinelConfiguration sentinel = (RedisSentinelConfiguration) settings.lettuceServers();
+        assertThat(sentinel.getSentinelUsername()).isEqualTo("watcher");
+        assertThat(sentinel.getSentinelPassword().get()).containsExactly("sentinel-pw".toCharArray());
+        assertThat(sentinel.getPassword().get()).containsExactly("s3cret".toCharArray());
+        assertThat(settings.redissonConfig().toYAML())
+                .contains("sentinelUsername: \"watcher\"", "sentinelPassword: \"sentinel-pw\"");
+        assertThat(settings.redissonConfig().getPassword()).isEqualTo("s3cret");
+        assertThat(settings.toString()).doesNotContain("sentinel-pw").contains("sentinelPassword=***");
+    }
+
+    @Test
+    @DisplayName("Cluster topology: Lettuce refreshes periodically and adaptively, Redisson scans at the same period")
+    void topologyRefresh() throws IOException {
+        RedisConnectionSettings settings = settings(false, null, List.of(), List.of("n1:7000"))
+                .withTopologyRefresh(Duration.ofSeconds(3), true);
+
+        ClusterClientOptions options = (ClusterClientOptions) settings.lettuce().getClientConfiguration()
+                .getClientOptions().orElseThrow();
+        ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
+        assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+        assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(refresh.getAdaptiveRefreshTriggers()).isNotEmpty();
+        assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.redissonConfig().toYAML()).contains("scanInterval: 3000");
+
+        ClusterTopologyRefreshOptions periodicOnly = ((ClusterClientOptions) settings
+                .withTopologyRefresh(Duration.ofSeconds(3), false).lettuce().getClientConfiguration()
+                .getClientOptions().orElseThrow()).getTopologyRefreshOptions();
+        assertThat(periodicOnly.getAdaptiveRefreshTriggers()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("without a topology refresh period, both clients reread the Cluster topology every 5 s")
+    void defaultTopologyRefresh() throws IOException {
+        RedisConnectionSettings settings = settings(false, null, List.of(), List.of("n1:7000"));
+
+        assertThat(settings.topologyRefreshPeriod()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.adaptiveTopologyRefresh()).isTrue();
+        assertThat(settings.redissonConfig().toYAML()).contains("scanInterval: 5000");
+    }
+
+    @Test
+    @DisplayName("TLS trust and key material reach Redisson and turn TLS on")
+    void tlsTrust() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((KeyStore) null);
+
+        RedisConnectionSettings settings = settings(false, null, List.of(), List.of()).withTls(trust, null);
+
+        assertThat(settings.ssl()).isTrue();
+        assertThat(settings.lettuce().getClientConfiguration().isUseSsl()).isTrue();
+        assertThat(settings.redissonConfig().getSslTrustManagerFactory()).isSameAs(trust);
+        assertThat(settings.toString()).contains("trust=ssl bundle");
     }
 }
