@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * each lease it holds and writes that cluster's counts to the store ({@code source} {@code informer}).
  *
  * <p>Every {@link WatchSettings#flush()} it announces the replica, and for each lease it holds checks that it still
- * holds it (fencing: it never writes otherwise), that the hash was not deleted (then the watch lists again from
+ * holds it, that the hash was not deleted (then the watch lists again from
  * scratch), and writes the counts when they changed, or as a heartbeat every third of {@code fresh-for} while the
- * watch is healthy, so the counts stay fresh. When the store fails it drops its leases and stops writing. An
+ * watch is healthy, so the counts stay fresh. Each write goes through {@link WatchLease.Held#write}, which refuses it
+ * in the same atomic step when the lease is no longer this replica's (fencing). When the store fails it drops its leases and stops writing. An
  * {@code invalidate} or {@code relist} event makes the holder list again.
  *
  * <p>Balance: with C clusters and R replicas alive, a replica takes leases while it holds fewer than ⌈C/R⌉ and gives
@@ -220,12 +221,14 @@ public final class WatchCoordinator implements AutoCloseable {
     private void write(Holding holding, SourceCounts counts, PodCountWatch.Status status, Instant now) {
         Instant nextAttempt = counts.complete() ? null : now.plus(settings.backoffAfter(1));
         PodCountSnapshot snapshot = PodCountSnapshot.of(counts, now, settings, nextAttempt, counts.complete() ? 0 : 1);
-        if (!holding.held.stillHeld()) {
-            log.warn("The watch lease of {} lapsed before a write; nothing written", holding.cluster);
+        Optional<PodCountStore.WriteResult> fenced = holding.held.write(snapshot);
+        if (fenced.isEmpty()) {
+            log.warn("The watch lease of {} lapsed before a write; nothing written, this replica stops watching it",
+                    holding.cluster);
             drop(holding, false);
             return;
         }
-        PodCountStore.WriteResult result = store.write(holding.cluster, snapshot);
+        PodCountStore.WriteResult result = fenced.get();
         holding.writtenVersion = status.version();
         holding.writtenAt = now;
         holding.written = true;

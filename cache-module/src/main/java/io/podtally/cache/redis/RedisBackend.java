@@ -64,7 +64,7 @@ public final class RedisBackend implements PodCountBackend {
         this.store = new RedisPodCountStore(template, cacheSettings);
         this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), clock);
         this.lock = new RedissonRefreshLock(redisson);
-        this.watchLease = new RedissonWatchLease(redisson, template);
+        this.watchLease = new RedissonWatchLease(redisson, template, store);
         this.replicaRegistry = new RedisReplicaRegistry(template);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
     }
