@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * in the same atomic step when the lease is no longer this replica's (fencing). When the store fails it drops its leases and stops writing. An
  * {@code invalidate} or {@code relist} event makes the holder list again.
  *
- * <p>Balance: with C clusters and R replicas alive, a replica takes leases while it holds fewer than ⌈C/R⌉ and gives
- * up those beyond ⌈C/R⌉+1; the counts stay fresh across the hand-over, as their freshness was renewed.
+ * <p>Balance: with C clusters and R replicas alive, a replica takes free leases while it holds fewer than ⌈C/R⌉. A
+ * replica up for {@link WatchSettings#balanceAfter()}, with S replicas up that long, gives up those beyond ⌈C/S⌉+1
+ * (newest first, down to ⌈C/S⌉), so once every replica has been up that long none holds more than ⌈C/R⌉+1; the counts
+ * stay fresh across the hand-over, as their freshness was renewed. A replica that stops leaves the registry, so the
+ * others take its leases at once.
  *
  * <p>Nothing waits for a watch: the leases are taken and the lists run in the background.
  */
@@ -59,7 +62,7 @@ public final class WatchCoordinator implements AutoCloseable {
     private final Counter relists;
     private final Counter writes;
     private final Timer writeLag;
-    private volatile int liveReplicas = 1;
+    private volatile ReplicaRegistry.Replicas live = new ReplicaRegistry.Replicas(1, 0, false);
 
     /**
      * @param clusters the configured clusters
@@ -154,7 +157,12 @@ public final class WatchCoordinator implements AutoCloseable {
 
     private synchronized void tick() {
         try {
-            liveReplicas = Math.max(1, replicas.heartbeat(watchSettings.replica(), watchSettings.replicaTtl()));
+            ReplicaRegistry.Replicas now = replicas.heartbeat(watchSettings.replica(), watchSettings.replicaTtl(),
+                    watchSettings.balanceAfter());
+            if (now.alive() != live.alive()) {
+                cooldown.clear();
+            }
+            live = now;
         } catch (StoreUnavailableException e) {
             dropAll("the store cannot be reached: " + e.getMessage());
             return;
@@ -255,15 +263,17 @@ public final class WatchCoordinator implements AutoCloseable {
         if (total == 0) {
             return;
         }
-        int share = (total + liveReplicas - 1) / liveReplicas;
+        ReplicaRegistry.Replicas replicaCount = live;
+        int share = ceilDiv(total, Math.max(1, replicaCount.alive()));
         Instant now = clock.instant();
         cooldown.values().removeIf(until -> !now.isBefore(until));
-        if (holdings.size() > share + 1) {
+        int settledShare = ceilDiv(total, Math.max(1, replicaCount.settled()));
+        if (replicaCount.selfSettled() && holdings.size() > settledShare + 1) {
             List<Holding> newestFirst = new ArrayList<>(holdings.values());
             newestFirst.sort((a, b) -> b.since.compareTo(a.since));
-            for (Holding holding : newestFirst.subList(0, holdings.size() - share)) {
-                log.info("Replica {} holds {} watch leases of {} clusters and {} replicas; handing {} over",
-                        watchSettings.replica(), holdings.size(), total, liveReplicas, holding.cluster);
+            for (Holding holding : newestFirst.subList(0, holdings.size() - settledShare)) {
+                log.info("Replica {} holds {} watch leases of {} clusters and {} settled replicas; handing {} over",
+                        watchSettings.replica(), holdings.size(), total, replicaCount.settled(), holding.cluster);
                 cooldown.put(holding.cluster, now.plus(watchSettings.handOverCooldown()));
                 drop(holding, true);
             }
@@ -286,6 +296,10 @@ public final class WatchCoordinator implements AutoCloseable {
                 describe(holding, "listing");
             }
         }
+    }
+
+    private static int ceilDiv(int total, int parts) {
+        return (total + parts - 1) / parts;
     }
 
     private void dropAll(String why) {
@@ -318,6 +332,7 @@ public final class WatchCoordinator implements AutoCloseable {
         for (Holding holding : List.copyOf(holdings.values())) {
             drop(holding, true);
         }
+        replicas.leave(watchSettings.replica());
     }
 
     /** Where each held lease stands, for diagnostics. */

@@ -115,7 +115,7 @@ class PodCountConfiguration {
             return WatchLeases.none();
         }
         WatchSettings settings = new WatchSettings(ReplicaIds.current(), podCounts.watchFlush(),
-                Duration.ofSeconds(15), Duration.ofSeconds(30));
+                Duration.ofSeconds(15), Duration.ofSeconds(30), podCounts.watchBalanceAfter());
         List<String> clusters = registry.clusters().stream().map(KubernetesCluster::name).toList();
         WatchCoordinator coordinator = new WatchCoordinator(clusters, backend.watchLease().get(),
                 backend.replicaRegistry().get(), new ClusterPodCountWatches(registry, podCounts.backoffInitial(),

@@ -93,7 +93,7 @@ class RedissonWatchLeaseIT {
     void runningHolderStopsWritingWhenItsLeaseIsTaken() {
         ChangingWatch watch = new ChangingWatch();
         WatchSettings settings = new WatchSettings("holder", Duration.ofMillis(50), Duration.ofSeconds(15),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ZERO);
         try (WatchCoordinator coordinator = new WatchCoordinator(List.of(cluster), backend.watchLease().orElseThrow(),
                 backend.replicaRegistry().orElseThrow(), c -> watch, backend.store(), backend.events(), SETTINGS,
                 settings, new SimpleMeterRegistry(), Clock.systemUTC())) {
