@@ -59,6 +59,7 @@ public final class WatchCoordinator implements AutoCloseable {
     private final Map<String, Holding> holdings = new ConcurrentHashMap<>();
     private final Map<String, Instant> cooldown = new ConcurrentHashMap<>();
     private final Set<String> relistAsked = ConcurrentHashMap.newKeySet();
+    private final Counter watchEvents;
     private final Counter relists;
     private final Counter writes;
     private final Timer writeLag;
@@ -96,7 +97,7 @@ public final class WatchCoordinator implements AutoCloseable {
         Gauge.builder("podtally.watch.leases", holdings, Map::size)
                 .description("Watch leases this replica holds").tag("replica", watchSettings.replica())
                 .register(registry);
-        Gauge.builder("podtally.watch.events", this, WatchCoordinator::events)
+        this.watchEvents = Counter.builder("podtally.watch.events")
                 .description("Watch events applied by the watches this replica runs").register(registry);
         this.relists = Counter.builder("podtally.watch.relists")
                 .description("Lists asked of a running watch (invalidation, operator, deleted hash)").register(registry);
@@ -140,10 +141,6 @@ public final class WatchCoordinator implements AutoCloseable {
     /** This replica's id. */
     public String replica() {
         return watchSettings.replica();
-    }
-
-    private double events() {
-        return holdings.values().stream().mapToLong(h -> h.watch.status().events()).sum();
     }
 
     private void onEvent(PodCountEvent event) {
@@ -195,6 +192,10 @@ public final class WatchCoordinator implements AutoCloseable {
             return;
         }
         PodCountWatch.Status status = holding.watch.status();
+        if (status.events() > holding.eventsCounted) {
+            watchEvents.increment(status.events() - holding.eventsCounted);
+            holding.eventsCounted = status.events();
+        }
         if (relistAsked.remove(cluster) || holding.written && store.read(cluster).isEmpty()) {
             log.info("Pod counts of {} invalidated or a recount asked; the watch lists again", cluster);
             holding.watch.relist();
@@ -351,6 +352,7 @@ public final class WatchCoordinator implements AutoCloseable {
         long writtenVersion = -1;
         long changedVersion = -1;
         long relistAfter = -1;
+        long eventsCounted;
         Instant writtenAt;
         Instant changedAt;
         boolean written;

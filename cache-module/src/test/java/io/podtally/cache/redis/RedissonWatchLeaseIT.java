@@ -94,11 +94,13 @@ class RedissonWatchLeaseIT {
         ChangingWatch watch = new ChangingWatch();
         WatchSettings settings = new WatchSettings("holder", Duration.ofMillis(50), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ZERO);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (WatchCoordinator coordinator = new WatchCoordinator(List.of(cluster), backend.watchLease().orElseThrow(),
                 backend.replicaRegistry().orElseThrow(), c -> watch, backend.store(), backend.events(), SETTINGS,
-                settings, new SimpleMeterRegistry(), Clock.systemUTC())) {
+                settings, meters, Clock.systemUTC())) {
             coordinator.start();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(generation()).isGreaterThan(2));
+            assertThat(meters.get("podtally.watch.events").counter().count()).isGreaterThan(2);
 
             String lease = RedissonWatchLease.leaseName(cluster);
             REDIS.server().cli("EVAL", "redis.call('DEL', KEYS[1]); redis.call('HSET', KEYS[1], ARGV[1], 1); "
