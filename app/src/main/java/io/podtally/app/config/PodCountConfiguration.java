@@ -110,7 +110,7 @@ class PodCountConfiguration {
             return WatchLeases.none();
         }
         if (backend.watchLease().isEmpty() || backend.replicaRegistry().isEmpty()) {
-            log.warn("podtally.podcounts.mode=watch needs a shared store (podtally.store=redis); the {} store counts "
+            log.info("podtally.podcounts.mode=watch needs a shared store (podtally.store=redis); the {} store counts "
                     + "with the paginated refresh only", backend.kind());
             return WatchLeases.none();
         }

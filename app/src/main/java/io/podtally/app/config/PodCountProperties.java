@@ -61,7 +61,7 @@ public record PodCountProperties(
         Integer warmUpMaxClusters,
         @DefaultValue("32") int refreshThreads,
         @DefaultValue("30s") Duration lockWatchdogTimeout,
-        @DefaultValue("paginated") Mode mode,
+        @DefaultValue("watch") Mode mode,
         @DefaultValue("500ms") Duration watchFlush,
         @DefaultValue("1m") Duration watchBalanceAfter) {
 
