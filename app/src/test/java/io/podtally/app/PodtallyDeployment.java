@@ -55,6 +55,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     private Path kubeconfig;
     private final Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
     private final List<Replica> replicas = new ArrayList<>();
+    private final Map<String, String> replicaProperties = new LinkedHashMap<>();
 
     private PodtallyDeployment(boolean onRedis, boolean redisLater) {
         this.onRedis = onRedis;
@@ -142,6 +143,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
             }
         } finally {
             replicas.clear();
+            replicaProperties.clear();
             clusters.clear();
             redis = null;
             if (kubeconfig != null) {
@@ -177,6 +179,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
             all.put("podtally.store", "memory");
         }
         all.putAll(properties);
+        replicaProperties.putAll(all);
         for (int i = 0; i < replicaCount; i++) {
             replicas.add(Replica.start(all));
         }
@@ -226,6 +229,25 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     /** Every replica, in start order. */
     List<Replica> replicas() {
         return List.copyOf(replicas);
+    }
+
+    /** The properties every replica starts with: the clusters, the store and those set with {@link #property}. */
+    Map<String, String> replicaProperties() {
+        return Map.copyOf(replicaProperties);
+    }
+
+    /** Starts one more replica with the deployment's properties; it is stopped with the others. */
+    Replica addReplica() {
+        Replica replica = Replica.start(replicaProperties);
+        replicas.add(replica);
+        return replica;
+    }
+
+    /** Stops {@code replica} before the deployment ends. */
+    void removeReplica(Replica replica) {
+        if (replicas.remove(replica)) {
+            replica.close();
+        }
     }
 
     /** The first replica. */

@@ -15,6 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** One podtally instance in its own application context, on a random port, with its own Redis clients. */
 final class Replica implements AutoCloseable {
 
+    private static final String MODE = "podtally.podcounts.mode";
+
     private final ConfigurableApplicationContext context;
     private final int port;
     private final ApiClient api;
@@ -25,9 +27,16 @@ final class Replica implements AutoCloseable {
         this.api = new ApiClient(port);
     }
 
+    /**
+     * A replica with {@code properties}; in paginated mode unless they set {@code podtally.podcounts.mode}, as the
+     * tests of the refresh count its LISTs (the watch mode tests set {@code watch}).
+     */
     static Replica start(Map<String, String> properties) {
         List<String> args = new ArrayList<>();
         args.add("--server.port=0");
+        if (!properties.containsKey(MODE)) {
+            args.add("--" + MODE + "=paginated");
+        }
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
         return new Replica(new SpringApplicationBuilder(PodtallyApplication.class).run(args.toArray(String[]::new)));
     }

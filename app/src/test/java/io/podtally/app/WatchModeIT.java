@@ -82,13 +82,19 @@ class WatchModeIT {
     @Test
     @DisplayName("redis-cli DEL of the hash: every replica answers loading, then exact after one relist")
     void deleteRelists() {
+        Duration latency = sim().pageLatency();
         sim().resetRequestCounts();
-        deployment.redis().cli("DEL", KEY);
-        for (Replica replica : deployment.replicas()) {
-            JsonNode body = replica.api().json(NODES);
-            assertThat(body.at("/pod_counts/state").asString()).isEqualTo("loading");
+        sim().pageLatency(Duration.ofSeconds(5));
+        try {
+            deployment.redis().cli("DEL", KEY);
+            for (Replica replica : deployment.replicas()) {
+                JsonNode body = replica.api().json(NODES);
+                assertThat(body.at("/pod_counts/state").asString()).isEqualTo("loading");
+            }
+        } finally {
+            sim().pageLatency(latency);
         }
-        awaitExactEverywhere(Duration.ofSeconds(10));
+        awaitExactEverywhere(Duration.ofSeconds(15));
         assertThat(sim().requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(1);
     }
 

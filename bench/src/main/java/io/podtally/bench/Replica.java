@@ -17,6 +17,7 @@ import io.podtally.bench.replica.ReplicaMain;
 final class Replica implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Replica.class);
+    private static final String MODE = "podtally.podcounts.mode";
 
     private final String name;
     private final Process process;
@@ -29,7 +30,8 @@ final class Replica implements AutoCloseable {
     }
 
     /**
-     * Starts a replica with the benchmark's own class path.
+     * Starts a replica with the benchmark's own class path; in paginated mode unless {@code properties} set
+     * {@code podtally.podcounts.mode}, as the benchmark's comparisons measure the paginated refresh.
      *
      * @param properties Spring properties, {@code key=value}
      */
@@ -47,6 +49,9 @@ final class Replica implements AutoCloseable {
         command.add(ReplicaMain.class.getName());
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
+        if (properties.stream().noneMatch(p -> p.startsWith(MODE + "="))) {
+            command.add("--" + MODE + "=paginated");
+        }
         properties.forEach(p -> command.add("--" + p));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * each lease it holds and writes that cluster's counts to the store ({@code source} {@code informer}).
  *
  * <p>Every {@link WatchSettings#flush()} it announces the replica, and for each lease it holds checks that it still
- * holds it (fencing: it never writes otherwise), that the hash was not deleted (then the watch lists again from
+ * holds it, that the hash was not deleted (then the watch lists again from
  * scratch), and writes the counts when they changed, or as a heartbeat every third of {@code fresh-for} while the
- * watch is healthy, so the counts stay fresh. When the store fails it drops its leases and stops writing. An
+ * watch is healthy, so the counts stay fresh. Each write goes through {@link WatchLease.Held#write}, which refuses it
+ * in the same atomic step when the lease is no longer this replica's (fencing). When the store fails it drops its leases and stops writing. An
  * {@code invalidate} or {@code relist} event makes the holder list again.
  *
- * <p>Balance: with C clusters and R replicas alive, a replica takes leases while it holds fewer than ⌈C/R⌉ and gives
- * up those beyond ⌈C/R⌉+1; the counts stay fresh across the hand-over, as their freshness was renewed.
+ * <p>Balance: with C clusters and R replicas alive, a replica takes free leases while it holds fewer than ⌈C/R⌉. A
+ * replica up for {@link WatchSettings#balanceAfter()}, with S replicas up that long, gives up those beyond ⌈C/S⌉+1
+ * (newest first, down to ⌈C/S⌉), so once every replica has been up that long none holds more than ⌈C/R⌉+1; the counts
+ * stay fresh across the hand-over, as their freshness was renewed. A replica that stops leaves the registry, so the
+ * others take its leases at once.
  *
  * <p>Nothing waits for a watch: the leases are taken and the lists run in the background.
  */
@@ -55,10 +59,11 @@ public final class WatchCoordinator implements AutoCloseable {
     private final Map<String, Holding> holdings = new ConcurrentHashMap<>();
     private final Map<String, Instant> cooldown = new ConcurrentHashMap<>();
     private final Set<String> relistAsked = ConcurrentHashMap.newKeySet();
+    private final Counter watchEvents;
     private final Counter relists;
     private final Counter writes;
     private final Timer writeLag;
-    private volatile int liveReplicas = 1;
+    private volatile ReplicaRegistry.Replicas live = new ReplicaRegistry.Replicas(1, 0, false);
 
     /**
      * @param clusters the configured clusters
@@ -92,7 +97,7 @@ public final class WatchCoordinator implements AutoCloseable {
         Gauge.builder("podtally.watch.leases", holdings, Map::size)
                 .description("Watch leases this replica holds").tag("replica", watchSettings.replica())
                 .register(registry);
-        Gauge.builder("podtally.watch.events", this, WatchCoordinator::events)
+        this.watchEvents = Counter.builder("podtally.watch.events")
                 .description("Watch events applied by the watches this replica runs").register(registry);
         this.relists = Counter.builder("podtally.watch.relists")
                 .description("Lists asked of a running watch (invalidation, operator, deleted hash)").register(registry);
@@ -138,10 +143,6 @@ public final class WatchCoordinator implements AutoCloseable {
         return watchSettings.replica();
     }
 
-    private double events() {
-        return holdings.values().stream().mapToLong(h -> h.watch.status().events()).sum();
-    }
-
     private void onEvent(PodCountEvent event) {
         if (event.reason() == PodCountEvent.Reason.INVALIDATE || event.reason() == PodCountEvent.Reason.RELIST) {
             if (holdings.containsKey(event.cluster())) {
@@ -153,7 +154,12 @@ public final class WatchCoordinator implements AutoCloseable {
 
     private synchronized void tick() {
         try {
-            liveReplicas = Math.max(1, replicas.heartbeat(watchSettings.replica(), watchSettings.replicaTtl()));
+            ReplicaRegistry.Replicas now = replicas.heartbeat(watchSettings.replica(), watchSettings.replicaTtl(),
+                    watchSettings.balanceAfter());
+            if (now.alive() != live.alive()) {
+                cooldown.clear();
+            }
+            live = now;
         } catch (StoreUnavailableException e) {
             dropAll("the store cannot be reached: " + e.getMessage());
             return;
@@ -186,6 +192,10 @@ public final class WatchCoordinator implements AutoCloseable {
             return;
         }
         PodCountWatch.Status status = holding.watch.status();
+        if (status.events() > holding.eventsCounted) {
+            watchEvents.increment(status.events() - holding.eventsCounted);
+            holding.eventsCounted = status.events();
+        }
         if (relistAsked.remove(cluster) || holding.written && store.read(cluster).isEmpty()) {
             log.info("Pod counts of {} invalidated or a recount asked; the watch lists again", cluster);
             holding.watch.relist();
@@ -220,12 +230,14 @@ public final class WatchCoordinator implements AutoCloseable {
     private void write(Holding holding, SourceCounts counts, PodCountWatch.Status status, Instant now) {
         Instant nextAttempt = counts.complete() ? null : now.plus(settings.backoffAfter(1));
         PodCountSnapshot snapshot = PodCountSnapshot.of(counts, now, now, settings, nextAttempt, counts.complete() ? 0 : 1);
-        if (!holding.held.stillHeld()) {
-            log.warn("The watch lease of {} lapsed before a write; nothing written", holding.cluster);
+        Optional<PodCountStore.WriteResult> fenced = holding.held.write(snapshot);
+        if (fenced.isEmpty()) {
+            log.warn("The watch lease of {} lapsed before a write; nothing written, this replica stops watching it",
+                    holding.cluster);
             drop(holding, false);
             return;
         }
-        PodCountStore.WriteResult result = store.write(holding.cluster, snapshot);
+        PodCountStore.WriteResult result = fenced.get();
         holding.writtenVersion = status.version();
         holding.writtenAt = now;
         holding.written = true;
@@ -252,15 +264,17 @@ public final class WatchCoordinator implements AutoCloseable {
         if (total == 0) {
             return;
         }
-        int share = (total + liveReplicas - 1) / liveReplicas;
+        ReplicaRegistry.Replicas replicaCount = live;
+        int share = ceilDiv(total, Math.max(1, replicaCount.alive()));
         Instant now = clock.instant();
         cooldown.values().removeIf(until -> !now.isBefore(until));
-        if (holdings.size() > share + 1) {
+        int settledShare = ceilDiv(total, Math.max(1, replicaCount.settled()));
+        if (replicaCount.selfSettled() && holdings.size() > settledShare + 1) {
             List<Holding> newestFirst = new ArrayList<>(holdings.values());
             newestFirst.sort((a, b) -> b.since.compareTo(a.since));
-            for (Holding holding : newestFirst.subList(0, holdings.size() - share)) {
-                log.info("Replica {} holds {} watch leases of {} clusters and {} replicas; handing {} over",
-                        watchSettings.replica(), holdings.size(), total, liveReplicas, holding.cluster);
+            for (Holding holding : newestFirst.subList(0, holdings.size() - settledShare)) {
+                log.info("Replica {} holds {} watch leases of {} clusters and {} settled replicas; handing {} over",
+                        watchSettings.replica(), holdings.size(), total, replicaCount.settled(), holding.cluster);
                 cooldown.put(holding.cluster, now.plus(watchSettings.handOverCooldown()));
                 drop(holding, true);
             }
@@ -283,6 +297,10 @@ public final class WatchCoordinator implements AutoCloseable {
                 describe(holding, "listing");
             }
         }
+    }
+
+    private static int ceilDiv(int total, int parts) {
+        return (total + parts - 1) / parts;
     }
 
     private void dropAll(String why) {
@@ -315,6 +333,7 @@ public final class WatchCoordinator implements AutoCloseable {
         for (Holding holding : List.copyOf(holdings.values())) {
             drop(holding, true);
         }
+        replicas.leave(watchSettings.replica());
     }
 
     /** Where each held lease stands, for diagnostics. */
@@ -333,6 +352,7 @@ public final class WatchCoordinator implements AutoCloseable {
         long writtenVersion = -1;
         long changedVersion = -1;
         long relistAfter = -1;
+        long eventsCounted;
         Instant writtenAt;
         Instant changedAt;
         boolean written;

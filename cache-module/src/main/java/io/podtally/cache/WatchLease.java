@@ -29,6 +29,15 @@ public interface WatchLease {
         /** Whether this replica still holds it (the lease may have lapsed: Redis restarted, a pause outlived it). */
         boolean stillHeld();
 
+        /**
+         * Writes the cluster's snapshot to the shared store only while this replica holds the lease, checked in the
+         * same atomic step as the write (fencing): a holder whose lease lapsed or was taken by another never writes.
+         *
+         * @return the store's answer, or empty when the lease is not held by this replica (nothing written)
+         * @throws StoreUnavailableException when the store cannot be reached
+         */
+        Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot);
+
         /** Gives the lease up; never throws (a lease that cannot be released lapses within its timeout). */
         void release();
     }

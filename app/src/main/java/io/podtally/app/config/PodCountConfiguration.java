@@ -111,12 +111,12 @@ class PodCountConfiguration {
             return WatchLeases.none();
         }
         if (backend.watchLease().isEmpty() || backend.replicaRegistry().isEmpty()) {
-            log.warn("podtally.podcounts.mode=watch needs a shared store (podtally.store=redis); the {} store counts "
+            log.info("podtally.podcounts.mode=watch needs a shared store (podtally.store=redis); the {} store counts "
                     + "with the paginated refresh only", backend.kind());
             return WatchLeases.none();
         }
         WatchSettings settings = new WatchSettings(ReplicaIds.current(), podCounts.watchFlush(),
-                Duration.ofSeconds(15), Duration.ofSeconds(30));
+                Duration.ofSeconds(15), Duration.ofSeconds(30), podCounts.watchBalanceAfter());
         List<String> clusters = registry.clusters().stream().map(KubernetesCluster::name).toList();
         WatchCoordinator coordinator = new WatchCoordinator(clusters, backend.watchLease().get(),
                 backend.replicaRegistry().get(), new ClusterPodCountWatches(registry, podCounts.backoffInitial(),

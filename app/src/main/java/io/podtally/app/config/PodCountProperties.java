@@ -42,6 +42,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     only. Watch mode needs {@code podtally.store=redis} (with the in-memory store it runs as {@code paginated})
  * @param watchFlush in watch mode, how often the lease holder writes the counts that changed (a burst of events
  *     becomes one write), checks that it still holds the lease and that the hash was not deleted
+ * @param watchBalanceAfter in watch mode, how long a replica must have been up to count when the leases are spread:
+ *     once every replica has been up this long, none holds more than ⌈C/R⌉+1 of C clusters' leases with R replicas;
+ *     a replica up for less takes free leases but makes no other replica hand one over
  */
 @ConfigurationProperties("podtally.podcounts")
 public record PodCountProperties(
@@ -61,8 +64,9 @@ public record PodCountProperties(
         Integer warmUpMaxClusters,
         @DefaultValue("32") int refreshThreads,
         @DefaultValue("30s") Duration lockWatchdogTimeout,
-        @DefaultValue("paginated") Mode mode,
-        @DefaultValue("500ms") Duration watchFlush) {
+        @DefaultValue("watch") Mode mode,
+        @DefaultValue("500ms") Duration watchFlush,
+        @DefaultValue("1m") Duration watchBalanceAfter) {
 
     /** Where the counts come from. */
     public enum Mode {
@@ -87,6 +91,7 @@ public record PodCountProperties(
         PropertyChecks.requireRange("podtally.podcounts.refresh-threads", refreshThreads, 1, 64);
         PropertyChecks.requirePositive("podtally.podcounts.lock-watchdog-timeout", lockWatchdogTimeout);
         PropertyChecks.requirePositive("podtally.podcounts.watch-flush", watchFlush);
+        PropertyChecks.requirePositive("podtally.podcounts.watch-balance-after", watchBalanceAfter);
         if (warmUpSpread == null || warmUpSpread.isNegative()) {
             throw new IllegalArgumentException("podtally.podcounts.warm-up-spread must not be negative, was "
                     + warmUpSpread);

@@ -69,7 +69,7 @@ public final class RedisBackend implements PodCountBackend {
         this.redisson = Redisson.create(settings.redissonConfig().setLazyInitialization(true));
         this.store = new RedisPodCountStore(template, cacheSettings);
         this.lock = new RedissonRefreshLock(redisson);
-        this.watchLease = new RedissonWatchLease(redisson, template);
+        this.watchLease = new RedissonWatchLease(redisson, template, store);
         this.replicaRegistry = new RedisReplicaRegistry(template);
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
         this.serverClock = new RedisServerClock(clock, clockCheck);

@@ -148,22 +148,41 @@ public final class RedisPodCountStore implements PodCountStore {
 
     @Override
     public WriteResult write(String cluster, PodCountSnapshot snapshot) {
+        return write(cluster, snapshot, List.of(key(cluster)), "").orElseThrow();
+    }
+
+    /**
+     * Writes as {@link #write} does, only while the Redisson lock {@code lease} is held by {@code owner} (its hash
+     * field, {@code <client id>:<owner id>}), checked in the same script as the write.
+     *
+     * @return the answer, or empty when the lease is not held by {@code owner} (nothing written)
+     */
+    Optional<WriteResult> writeFenced(String cluster, PodCountSnapshot snapshot, String lease, String owner) {
+        return write(cluster, snapshot, List.of(key(cluster), lease), owner);
+    }
+
+    private Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, List<String> keys, String owner) {
         Objects.requireNonNull(snapshot.fetchedAt(), "fetchedAt");
         List<String> fields = PodCountHash.fields(snapshot);
-        List<String> args = new ArrayList<>(5 + fields.size());
+        List<String> args = new ArrayList<>(6 + fields.size());
         args.add(PodCountHash.millis(snapshot.fetchedAt()));
         args.add(snapshot.complete() ? "1" : "0");
         args.add(retentionMillis);
         args.add(Integer.toString(snapshot.pages()));
         args.add(Long.toString(snapshot.pods()));
+        args.add(owner);
         args.addAll(fields);
         List<?> result;
         try {
-            result = redis.execute(WRITE, List.of(key(cluster)), args.toArray());
+            result = redis.execute(WRITE, keys, args.toArray());
         } catch (DataAccessException e) {
             throw unavailable("write", cluster, e);
         }
-        return new WriteResult(((Number) result.get(0)).longValue() == 1, ((Number) result.get(1)).longValue());
+        long accepted = ((Number) result.get(0)).longValue();
+        if (accepted < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new WriteResult(accepted == 1, ((Number) result.get(1)).longValue()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.PodCountStore;
 import io.podtally.cache.StoreUnavailableException;
 import io.podtally.cache.WatchLease;
 import java.time.Duration;
@@ -25,6 +27,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * dies. Each lease is held under an owner id of its own rather than a thread's, so the scheduler that checks and
  * releases it need not be the thread that took it. Who holds it is published beside it, in
  * {@code podtally:{C}:watch-holder} (replica, since, state; it expires with the holder's heartbeat).
+ *
+ * <p>A holder's writes are fenced in Redis: the write script checks that the lease hash still has the holder's field
+ * ({@code <Redisson client id>:<owner id>}, as Redisson names a lock's owner) and writes nothing otherwise.
  */
 public final class RedissonWatchLease implements WatchLease {
 
@@ -35,10 +40,17 @@ public final class RedissonWatchLease implements WatchLease {
 
     private final RedissonClient redisson;
     private final StringRedisTemplate redis;
+    private final RedisPodCountStore store;
 
-    public RedissonWatchLease(RedissonClient redisson, StringRedisTemplate redis) {
+    /**
+     * @param redisson takes and renews the leases
+     * @param redis publishes the holders
+     * @param store where a holder's fenced writes go
+     */
+    public RedissonWatchLease(RedissonClient redisson, StringRedisTemplate redis, RedisPodCountStore store) {
         this.redisson = Objects.requireNonNull(redisson, "redisson");
         this.redis = Objects.requireNonNull(redis, "redis");
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     /** The lease of a cluster: {@code podtally:{C}:watch-lease}. */
@@ -64,7 +76,8 @@ public final class RedissonWatchLease implements WatchLease {
         } catch (ExecutionException | TimeoutException | RedisException e) {
             throw new StoreUnavailableException("Taking " + leaseName(cluster) + " failed: " + e.getMessage(), e);
         }
-        return acquired ? Optional.of(new RedissonHeld(lock, owner)) : Optional.empty();
+        return acquired ? Optional.of(new RedissonHeld(cluster, lock, owner, redisson.getId() + ":" + owner))
+                : Optional.empty();
     }
 
     @Override
@@ -115,13 +128,22 @@ public final class RedissonWatchLease implements WatchLease {
         }
     }
 
-    private static final class RedissonHeld implements Held {
+    private final class RedissonHeld implements Held {
+        private final String cluster;
         private final RLock lock;
         private final long owner;
+        private final String field;
 
-        RedissonHeld(RLock lock, long owner) {
+        RedissonHeld(String cluster, RLock lock, long owner, String field) {
+            this.cluster = cluster;
             this.lock = lock;
             this.owner = owner;
+            this.field = field;
+        }
+
+        @Override
+        public Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot) {
+            return store.writeFenced(cluster, snapshot, lock.getName(), field);
         }
 
         @Override

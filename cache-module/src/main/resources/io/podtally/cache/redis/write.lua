@@ -1,12 +1,18 @@
 -- Replaces the hash of one cluster's pod counts unless the stored snapshot is newer, or the new one is
 -- partial, not newer than the stored one's @stale_until, and the stored one is complete or covers more
 -- (more pages, or as many pages and more pods).
--- KEYS[1]: podtally:{C}:podcounts
--- ARGV: fetched_at (epoch ms), complete (1/0), retention ms, pages, pods, then field/value pairs of the new hash.
--- Returns {accepted 1/0, generation}.
+-- With a fence, writes only while the lease holds the fence's field (a Redisson lock held by that owner), checked in
+-- the same script so a holder that lost its lease never writes.
+-- KEYS[1]: podtally:{C}:podcounts; KEYS[2] (optional): the lease, e.g. podtally:{C}:watch-lease
+-- ARGV: fetched_at (epoch ms), complete (1/0), retention ms, pages, pods, the lease's owner field ('' without a
+-- fence), then field/value pairs of the new hash.
+-- Returns {accepted 1/0, generation}, or {-1, generation} when the fence does not hold.
 local stored = redis.call('HMGET', KEYS[1], '@fetched_at', '@complete', '@stale_until', '@generation', '@pages',
   '@pods')
 local generation = math.floor(tonumber(stored[4]) or 0)
+if KEYS[2] and redis.call('HEXISTS', KEYS[2], ARGV[6]) == 0 then
+  return {-1, generation}
+end
 local fetched_at = tonumber(ARGV[1])
 local stored_at = tonumber(stored[1])
 if stored_at then
@@ -27,7 +33,7 @@ end
 generation = generation + 1
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], '@generation', generation)
-local i = 6
+local i = 7
 while i <= #ARGV do
   local last = math.min(i + 999, #ARGV)
   redis.call('HSET', KEYS[1], unpack(ARGV, i, last))
