@@ -50,12 +50,17 @@ final class ApiClient {
     }
 
     /** GET that must answer 200; its JSON body. */
-    JsonNode json(String path) {
-        HttpResponse<String> response = get(path);
+    JsonNode json(String path, String... headers) {
+        HttpResponse<String> response = get(path, headers);
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return parse(response.body());
+    }
+
+    /** {@code /actuator/health} with its details, which only the admin token sees. */
+    JsonNode health(String adminToken) {
+        return json("/actuator/health", "Authorization", "Bearer " + adminToken);
     }
 
     static JsonNode parse(String body) {

@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 class AutoStoreReattachIT {
 
     private static final String CLUSTER = "late";
+    private static final String ADMIN_TOKEN = "auto-store-admin";
     private static final String KEY = "podtally:{late}:podcounts";
     private static final String NODES = "/api/v1/nodes?cluster_name=" + CLUSTER;
     private static final String SWITCHES = "/actuator/metrics/podtally.store.switches";
@@ -38,7 +39,8 @@ class AutoStoreReattachIT {
             .property("podtally.podcounts.warm-up", "false")
             .property("podtally.podcounts.page-size", "100")
             .property("podtally.store-retry-interval", "500ms")
-            .property("podtally.store-retry-max-interval", "1s");
+            .property("podtally.store-retry-max-interval", "1s")
+            .property("podtally.admin.token", ADMIN_TOKEN);
 
     @Test
     @Order(1)
@@ -48,7 +50,7 @@ class AutoStoreReattachIT {
             ApiClient api = replica.api();
             awaitTruth(api);
 
-            JsonNode health = api.json("/actuator/health");
+            JsonNode health = api.health(ADMIN_TOKEN);
             assertThat(health.at("/components/clusters/status").asString()).isEqualTo("DEGRADED");
             assertThat(health.at("/components/clusters/details/store/kind").asString())
                     .isEqualTo("memory (waiting for Redis)");
@@ -71,7 +73,7 @@ class AutoStoreReattachIT {
 
         await().atMost(SWITCH_LIMIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (Replica replica : replicas) {
-                assertThat(replica.api().json("/actuator/health").at("/components/clusters/details/store/kind")
+                assertThat(replica.api().health(ADMIN_TOKEN).at("/components/clusters/details/store/kind")
                         .asString()).isEqualTo("redis");
             }
         });
@@ -84,7 +86,7 @@ class AutoStoreReattachIT {
         for (Replica replica : replicas) {
             ApiClient api = replica.api();
             await().atMost(SWITCH_LIMIT).untilAsserted(() -> {
-                JsonNode health = api.json("/actuator/health");
+                JsonNode health = api.health(ADMIN_TOKEN);
                 assertThat(health.at("/components/clusters/status").asString()).isEqualTo("UP");
                 assertThat(health.at("/components/clusters/details/store/events").asString()).isEqualTo("subscribed");
             });

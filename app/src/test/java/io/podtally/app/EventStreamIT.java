@@ -63,8 +63,7 @@ class EventStreamIT {
         capped = Replica.start(sim, CLUSTER, redis, Map.of("podtally.podcounts.warm-up", "false",
                 "podtally.api.max-event-streams", "2"));
         for (Replica replica : List.of(a, b, capped)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> "synced".equals(replica.api().json("/actuator/health")
-                    .at("/components/clusters/details/clusters/" + CLUSTER + "/informer").asString()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "synced".equals(replica.informerState(CLUSTER)));
         }
     }
 

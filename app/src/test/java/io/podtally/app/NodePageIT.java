@@ -102,8 +102,7 @@ class NodePageIT {
 
     private static void awaitSynced(Replica served) {
         for (String cluster : List.of(BUSY, SMALL)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> "synced".equals(served.api().json("/actuator/health")
-                    .at("/components/clusters/details/clusters/" + cluster + "/informer").asString()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "synced".equals(served.informerState(cluster)));
         }
     }
 

@@ -186,19 +186,10 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
         for (Replica replica : replicas) {
             for (String name : clusters.keySet()) {
                 if (!unavailable.contains(name) && !forbidden.contains(name)) {
-                    await().atMost(SYNC_LIMIT).until(() -> "synced".equals(informerState(replica, name)));
+                    await().atMost(SYNC_LIMIT).until(() -> "synced".equals(replica.informerState(name)));
                 }
             }
         }
-    }
-
-    private static String informerState(Replica replica, String cluster) {
-        for (JsonNode info : replica.api().json("/api/v1/clusters").get("data")) {
-            if (cluster.equals(info.get("name").asString())) {
-                return info.at("/informer/state").asString();
-            }
-        }
-        return "absent";
     }
 
     /** The redis-server the replicas share. */

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 class RedisTlsIT {
 
     private static final String NODES = "/api/v1/nodes?cluster_name=tls";
+    private static final String ADMIN_TOKEN = "tls-admin";
 
     static final RedisTlsServer TLS = RedisTlsServer.start();
 
@@ -29,7 +30,8 @@ class RedisTlsIT {
             .property("spring.data.redis.host", "127.0.0.1")
             .property("spring.data.redis.port", Integer.toString(TLS.port()))
             .property("spring.data.redis.ssl.bundle", "redis")
-            .property("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + TLS.ca());
+            .property("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + TLS.ca())
+            .property("podtally.admin.token", ADMIN_TOKEN);
 
     @AfterAll
     static void stopRedis() {
@@ -45,7 +47,7 @@ class RedisTlsIT {
         JsonNode body = api.json(NODES);
         body.get("data").forEach(node -> assertThat(node.get("pod_count").asInt()).isEqualTo(
                 deployment.cluster().activePodsByNode().getOrDefault(node.get("name").asString(), 0)));
-        JsonNode store = api.json("/actuator/health").at("/components/clusters/details/store");
+        JsonNode store = api.health(ADMIN_TOKEN).at("/components/clusters/details/store");
         assertThat(store.get("status").asString()).isEqualTo("up");
         assertThat(store.get("events").asString()).isEqualTo("subscribed");
         assertThat(TLS.cli("EXISTS", "podtally:{tls}:podcounts")).isEqualTo("1");

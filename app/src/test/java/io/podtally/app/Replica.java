@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import tools.jackson.databind.JsonNode;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** One podtally instance in its own application context, on a random port, with its own Redis clients. */
@@ -61,6 +62,16 @@ final class Replica implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The state of {@code cluster}'s node informer, as {@code /api/v1/clusters} says; {@code absent} when unlisted. */
+    String informerState(String cluster) {
+        for (JsonNode info : api.json("/api/v1/clusters").get("data")) {
+            if (cluster.equals(info.get("name").asString())) {
+                return info.at("/informer/state").asString();
+            }
+        }
+        return "absent";
     }
 
     ApiClient api() {
