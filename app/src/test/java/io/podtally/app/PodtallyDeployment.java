@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -54,7 +55,7 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
     private RedisServer redis;
     private Path kubeconfig;
     private final Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
-    private final List<Replica> replicas = new ArrayList<>();
+    private final List<Replica> replicas = new CopyOnWriteArrayList<>();
     private final Map<String, String> replicaProperties = new LinkedHashMap<>();
 
     private PodtallyDeployment(boolean onRedis, boolean redisLater) {
@@ -135,8 +136,9 @@ final class PodtallyDeployment implements BeforeAllCallback, AfterAllCallback {
         }
         owner = null;
         try {
-            Collections.reverse(replicas);
-            replicas.forEach(Replica::close);
+            List<Replica> newestFirst = new ArrayList<>(replicas);
+            Collections.reverse(newestFirst);
+            newestFirst.forEach(Replica::close);
             clusters.values().forEach(SimulatedCluster::close);
             if (redis != null) {
                 redis.close();
