@@ -93,7 +93,7 @@ public final class EventStreamLoad {
             ticker.stop();
             responses.forEach(r -> r.cancel(true));
 
-            System.out.println(report(streams, stillOpen, openedIn, idle, loaded));
+            log.info("{}", report(streams, stillOpen, openedIn, idle, loaded));
         } finally {
             sim.close();
         }

@@ -208,6 +208,16 @@ class ComposeStackContainersIT {
         }
     }
 
+    /** Waits until the load has been answered {@code count} times in all, whatever the status. */
+    private static void awaitAnswers(Map<Integer, Integer> statuses, int count) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> answered(statuses) >= count);
+    }
+
+    private static int answered(Map<Integer, Integer> statuses) {
+        return statuses.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     @Test
     @Order(5)
     @DisplayName("docker-compose stop podtally-2 under load through nginx fails no request; it rejoins after start")
@@ -232,9 +242,9 @@ class ComposeStackContainersIT {
                     }
                 }));
             }
-            Thread.sleep(1000);
+            awaitAnswers(statuses, 50);
             stack.compose(Duration.ofSeconds(60), "stop", "podtally-2");
-            Thread.sleep(2000);
+            awaitAnswers(statuses, answered(statuses) + 100);
             loading.set(false);
             for (Future<?> client : running) {
                 client.get(30, TimeUnit.SECONDS);
