@@ -1,0 +1,52 @@
+package io.podtally.app.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@DisplayName("the operator's documentation names exactly what the product has")
+class DocsConsistencyTest {
+
+    @Test
+    @DisplayName("docs/configuration.md documents every podtally property of the configuration metadata, and no other")
+    void configurationMatchesMetadata() {
+        Set<String> metadata = new TreeSet<>(ConfigurationMetadata.properties(ConfigurationMetadata.GENERATED));
+        metadata.addAll(ConfigurationMetadata.properties(ConfigurationMetadata.ADDITIONAL));
+        Set<String> documented = ConfigurationDoc.properties(Docs.read("configuration.md"));
+
+        assertThat(metadata).as("podtally properties in the configuration metadata").isNotEmpty();
+        assertThat(difference(metadata, documented))
+                .as("properties in the configuration metadata that docs/configuration.md does not document "
+                        + "(a table row whose first column names the property in backticks)")
+                .isEmpty();
+        assertThat(difference(documented, metadata))
+                .as("properties docs/configuration.md documents that the configuration metadata does not have")
+                .isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    @DisplayName("docs/api.md names every endpoint under /api/ of the served OpenAPI description, and no other")
+    void apiMatchesOpenApi() throws Exception {
+        Set<String> served = OpenApiEndpoints.served();
+        Set<String> documented = ApiDoc.endpoints(Docs.read("api.md"));
+
+        assertThat(served).as("endpoints under /api/ in /v3/api-docs").isNotEmpty();
+        assertThat(difference(served, documented))
+                .as("endpoints in /v3/api-docs that docs/api.md does not name (as `METHOD /api/...`)")
+                .isEmpty();
+        assertThat(difference(documented, served))
+                .as("endpoints docs/api.md names that /v3/api-docs does not have")
+                .isEmpty();
+    }
+
+    private static Set<String> difference(Set<String> of, Set<String> without) {
+        Set<String> left = new TreeSet<>(of);
+        left.removeAll(without);
+        return left;
+    }
+}
