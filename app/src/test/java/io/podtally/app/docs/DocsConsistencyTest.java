@@ -2,8 +2,13 @@ package io.podtally.app.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +47,25 @@ class DocsConsistencyTest {
         assertThat(difference(documented, served))
                 .as("endpoints docs/api.md names that /v3/api-docs does not have")
                 .isEmpty();
+    }
+
+    @Test
+    @DisplayName("every diagram source in docs/diagrams has its SVG beside it, rendered from that very source")
+    void diagramsAreRendered() throws IOException {
+        Path diagrams = Docs.dir().resolve("diagrams");
+        List<Path> sources;
+        try (Stream<Path> files = Files.list(diagrams)) {
+            sources = files.filter(file -> file.getFileName().toString().endsWith(".puml")).sorted().toList();
+        }
+        assertThat(sources).as("PlantUML sources in docs/diagrams").isNotEmpty();
+        for (Path source : sources) {
+            String name = source.getFileName().toString();
+            Path svg = diagrams.resolve(name.substring(0, name.length() - ".puml".length()) + ".svg");
+            assertThat(svg).as("the SVG of %s (docs/diagrams/render.sh renders it)", name).isRegularFile();
+            assertThat(PlantUmlSource.ofSvg(Docs.read(svg)))
+                    .as("the source %s embeds: run docs/diagrams/render.sh after editing %s", svg.getFileName(), name)
+                    .contains(PlantUmlSource.ofPuml(Docs.read(source)));
+        }
     }
 
     private static Set<String> difference(Set<String> of, Set<String> without) {
