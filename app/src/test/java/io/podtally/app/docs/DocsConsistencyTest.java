@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 @DisplayName("the operator's documentation names exactly what the product has")
 class DocsConsistencyTest {
+
+    private static final Pattern LINK = Pattern.compile("]\\(([^)#\\s]+)(#[^)\\s]*)?\\)");
 
     @Test
     @DisplayName("docs/configuration.md documents every podtally property of the configuration metadata, and no other")
@@ -66,6 +71,28 @@ class DocsConsistencyTest {
                     .as("the source %s embeds: run docs/diagrams/render.sh after editing %s", svg.getFileName(), name)
                     .contains(PlantUmlSource.ofPuml(Docs.read(source)));
         }
+    }
+
+    @Test
+    @DisplayName("every relative link and image of README.md and docs/*.md points to a file of the repository")
+    void relativeLinksResolve() throws IOException {
+        Path docs = Docs.dir();
+        List<Path> pages = new ArrayList<>(List.of(docs.getParent().resolve("README.md")));
+        try (Stream<Path> files = Files.list(docs)) {
+            files.filter(file -> file.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher link = LINK.matcher(Docs.read(page));
+            while (link.find()) {
+                String target = link.group(1);
+                if (!target.contains("://") && !target.startsWith("mailto:")
+                        && !Files.exists(page.getParent().resolve(target))) {
+                    broken.add(page.getFileName() + " -> " + target);
+                }
+            }
+        }
+        assertThat(broken).as("links to files that do not exist").isEmpty();
     }
 
     private static Set<String> difference(Set<String> of, Set<String> without) {
