@@ -64,9 +64,9 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     }
 
     @Override
-    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+    public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         check();
-        delegate.setBackoff(cluster, nextAttempt, failures);
+        delegate.setBackoff(cluster, nextAttempt, failures, failure);
     }
 
     @Override

@@ -64,12 +64,20 @@ public interface PodWatch extends AutoCloseable {
      * @param pages pages of the last list
      * @param failure why the last list was partial, or {@code null}
      * @param version the {@link Status#version()} these counts are of
+     * @param failureCategory what kind of failure made the last list partial (as in
+     *     {@link PodCountResult#failureCategory()}), or {@code null}
      */
     record Counts(Map<String, Integer> countsByNode, boolean complete, long pods, int pages, String failure,
-            long version) {
+            long version, String failureCategory) {
 
         public Counts {
             countsByNode = Map.copyOf(countsByNode);
+        }
+
+        /** Counts whose failure, if any, is not categorized. */
+        public Counts(Map<String, Integer> countsByNode, boolean complete, long pods, int pages, String failure,
+                long version) {
+            this(countsByNode, complete, pods, pages, failure, version, failure == null ? null : "error");
         }
     }
 }

@@ -55,7 +55,7 @@ public final class ClusterPodCountWatches implements PodCountWatches {
         public SourceCounts counts() {
             PodWatch.Counts counts = watch.counts();
             return counts == null ? null : new SourceCounts(counts.countsByNode(), counts.complete(), counts.pages(),
-                    counts.pods(), SOURCE, counts.failure());
+                    counts.pods(), SOURCE, counts.failure(), null, counts.failureCategory());
         }
 
         @Override

@@ -169,7 +169,7 @@ public final class Fabric8PodWatch implements PodWatch {
                 try {
                     if (pods == null && result.pages() > 0) {
                         partial = new Counts(result.countsByNode(), false, result.pods(), result.pages(), failure,
-                                ++version);
+                                ++version, result.failureCategory());
                     }
                     lastFailure = failure;
                 } finally {
