@@ -9,11 +9,13 @@ import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,118 @@ class HelmChartTest {
         assertThat(manifests.find("Deployment", FULLNAME + "-redis")).isEmpty();
         assertThat(manifests.find("Service", FULLNAME + "-redis")).isEmpty();
         assertThat(manifests.all().toString()).doesNotContain("redis-password-for-tests");
+    }
+
+    @Test
+    @DisplayName("uses Redis Sentinel from redis.sentinel, with the Sentinels' password and TLS certificates from Secrets")
+    void usesSentinelWithTlsSecrets() {
+        Manifests manifests = render("values-redis-sentinel-tls.yaml", Map.of());
+        Map<String, Object> config = config(manifests);
+        Map<String, Object> redis = Yamls.map(config, "spring.data.redis");
+        Map<String, Object> container = podtallyContainer(manifests);
+        Map<String, Object> podSpec = Yamls.map(manifests.get("Deployment", FULLNAME), "spec.template.spec");
+
+        assertThat(redis)
+                .containsEntry("sentinel", Map.of("master", "mymaster",
+                        "nodes", "sentinel-0.redis:26379,sentinel-1.redis:26379,sentinel-2.redis:26379"))
+                .containsEntry("database", 1)
+                .containsEntry("username", "podtally")
+                .containsEntry("ssl", Map.of("enabled", true, "bundle", "redis"))
+                .doesNotContainKeys("host", "port", "password", "cluster");
+        assertThat(Yamls.at(config, "spring.ssl.bundle.pem.redis")).isEqualTo(Map.of(
+                "truststore", Map.of("certificate", "file:/etc/podtally/redis-tls/ca/ca.crt"),
+                "keystore", Map.of("certificate", "file:/etc/podtally/redis-tls/client/tls.crt",
+                        "private-key", "file:/etc/podtally/redis-tls/client/tls.key")));
+        assertThat(Yamls.at(config, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.at(container, "env.[name=SPRING_DATA_REDIS_SENTINEL_PASSWORD].valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", "redis-sentinel", "key", "password"));
+        assertThat(Yamls.at(container, "env.[name=SPRING_DATA_REDIS_PASSWORD].valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", FULLNAME, "key", "redis-password"));
+        assertThat(Yamls.at(container, "volumeMounts.[name=redis-tls-ca].mountPath")).isEqualTo("/etc/podtally/redis-tls/ca");
+        assertThat(Yamls.at(container, "volumeMounts.[name=redis-tls-client].mountPath"))
+                .isEqualTo("/etc/podtally/redis-tls/client");
+        assertThat(Yamls.at(podSpec, "volumes.[name=redis-tls-ca].secret.secretName")).isEqualTo("redis-ca");
+        assertThat(Yamls.at(podSpec, "volumes.[name=redis-tls-client].secret.secretName")).isEqualTo("redis-client");
+        assertThat(manifests.find("Deployment", FULLNAME + "-redis")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("uses Redis Cluster from redis.cluster.nodes; TLS with the JVM's CAs needs no Secret")
+    void usesRedisCluster() {
+        Manifests manifests = render("values-redis-cluster.yaml", Map.of("redis.tls.enabled", true));
+        Map<String, Object> config = config(manifests);
+
+        assertThat(Yamls.map(config, "spring.data.redis"))
+                .containsEntry("cluster", Map.of("nodes", "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379"))
+                .containsEntry("ssl", Map.of("enabled", true))
+                .doesNotContainKeys("host", "port", "sentinel", "database");
+        assertThat(Yamls.at(config, "spring.ssl")).isNull();
+        assertThat(Yamls.at(config, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.list(Yamls.map(manifests.get("Deployment", FULLNAME), "spec.template.spec"), "volumes"))
+                .noneMatch(v -> String.valueOf(Yamls.at(v, "name")).startsWith("redis-tls"));
+        assertThat(installDryRun(Map.of("redis.cluster.nodes[0]", "redis-0.redis:6379")))
+                .contains("shared through the Redis Cluster redis-0.redis:6379");
+    }
+
+    @Test
+    @DisplayName("renders no PrometheusRule by default; when asked, one whose rules use only metrics podtally exports, "
+            + "with stale-for in seconds and the configured labels, the same rules as docs/operations.md")
+    void rendersPrometheusRule() throws Exception {
+        assertThat(render(null, Map.of()).ofKind("PrometheusRule")).isEmpty();
+
+        Manifests manifests = render(null, Map.of("metrics.prometheusRule.enabled", true,
+                "metrics.prometheusRule.labels.release", "kube-prometheus",
+                "metrics.prometheusRule.additionalRuleLabels.team", "platform"));
+        Map<String, Object> rule = manifests.get("PrometheusRule", FULLNAME);
+
+        assertThat(rule.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(Yamls.map(rule, "metadata.labels")).containsEntry("release", "kube-prometheus");
+        List<Object> rules = Yamls.list(rule, "spec.groups.[name=podtally].rules");
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly("PodtallyPodCountsStale",
+                "PodtallyRefreshFailing", "PodtallyStoreErrors", "PodtallyInformerDegraded",
+                "PodtallyMetricsUnavailable", "PodtallyWatchLeaseUnheld");
+        assertThat(rules).allSatisfy(r -> {
+            assertThat(Yamls.at(r, "for")).isNotNull();
+            assertThat(Yamls.map(r, "labels")).containsEntry("team", "platform").containsKey("severity");
+            String expr = (String) Yamls.at(r, "expr");
+            assertThat(Pattern.compile("podtally_[a-z_]+").matcher(expr).results().map(m -> m.group()))
+                    .isSubsetOf(EXPORTED_METRICS);
+        });
+        assertThat(Yamls.at(rules.get(0), "expr")).isEqualTo("min by (cluster) (podtally_podcounts_age_seconds) > 600");
+        assertThat(Yamls.at(render(null, Map.of("metrics.prometheusRule.enabled", true,
+                "podtally.podcounts.staleFor", "PT15M")).get("PrometheusRule", FULLNAME),
+                "spec.groups.[name=podtally].rules.[alert=PodtallyPodCountsStale].expr"))
+                .isEqualTo("min by (cluster) (podtally_podcounts_age_seconds) > 900");
+
+        String operations = Files.readString(RepositoryRoot.find().resolve("docs/operations.md"));
+        assertThat(rules).allSatisfy(r -> assertThat(operations)
+                .contains("- alert: " + Yamls.at(r, "alert"))
+                .contains("expr: " + Yamls.at(r, "expr"))
+                .contains("for: " + Yamls.at(r, "for")));
+    }
+
+    /** The Prometheus names of the podtally meters the alert rules may use, with the meter names in the code. */
+    private static final Map<String, String> EXPORTED = Map.of(
+            "podtally_podcounts_age_seconds", "podtally.podcounts.age",
+            "podtally_podcounts_refresh_seconds_count", "podtally.podcounts.refresh",
+            "podtally_podcounts_store_errors_total", "podtally.podcounts.store.errors",
+            "podtally_informer_state", "podtally.informer.state",
+            "podtally_metrics_state", "podtally.metrics.state",
+            "podtally_watch_leases", "podtally.watch.leases");
+    private static final List<String> EXPORTED_METRICS = List.copyOf(EXPORTED.keySet());
+
+    @Test
+    @DisplayName("the meters the alert rules use are defined in the code")
+    void alertMetricsExist() throws Exception {
+        StringBuilder sources = new StringBuilder();
+        for (String module : List.of("cache-module", "app")) {
+            try (Stream<Path> files = Files.walk(RepositoryRoot.find().resolve(module + "/src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    sources.append(Files.readString(file));
+                }
+            }
+        }
+        assertThat(EXPORTED.values()).allSatisfy(meter -> assertThat(sources).contains('"' + meter + '"'));
     }
 
     @Test
