@@ -1,8 +1,9 @@
 package io.podtally.app.config;
 
 import io.podtally.app.demo.DemoClusters;
-import io.podtally.app.metrics.ClusterStateMetrics;
 import io.podtally.app.wiring.BackgroundStart;
+import io.podtally.app.wiring.ClusterSource;
+import io.podtally.app.wiring.ClusterStateMetrics;
 import io.podtally.app.wiring.CompositeClusterRegistry;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.ClusterSettings;
@@ -11,6 +12,7 @@ import io.podtally.k8s.fabric8.Fabric8ClusterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -53,8 +55,8 @@ class ClusterConfiguration {
                 : List.of();
         log.info(ClusterSource.describe(clusters.kubeconfigConfigured(), System.getenv("KUBECONFIG"),
                 settings.kubeconfigs(), settings.inCluster(),
-                configuredClusters.clusters().stream().map(KubernetesCluster::name).toList(), demo.enabled(),
-                demoClusters));
+                configuredClusters.clusters().stream().map(KubernetesCluster::name).toList(),
+                demo.enabled().name().toLowerCase(Locale.ROOT), demoClusters));
         if (!on || demo.presets().isEmpty()) {
             return DemoClusters.none();
         }

@@ -1,4 +1,4 @@
-package io.podtally.app.config;
+package io.podtally.app.wiring;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.List;
  * service account, and the demo clusters (forced on, or on because nothing else is configured). A quick start on a
  * machine with a kubeconfig serves that kubeconfig's real clusters, not the demo: this line is where that shows.
  */
-final class ClusterSource {
+public final class ClusterSource {
 
     private ClusterSource() {}
 
@@ -20,11 +20,11 @@ final class ClusterSource {
      * @param kubeconfigs the kubeconfig files read
      * @param inCluster whether {@code podtally.clusters.in-cluster} is on
      * @param configured the clusters served from them
-     * @param demo the demo setting
+     * @param demo the demo setting: {@code auto}, {@code on} or {@code off}
      * @param demoClusters the demo clusters served (none when off)
      */
-    static String describe(boolean kubeconfigProperty, String kubeconfigVariable, List<Path> kubeconfigs,
-            boolean inCluster, List<String> configured, DemoProperties.Enabled demo, List<String> demoClusters) {
+    public static String describe(boolean kubeconfigProperty, String kubeconfigVariable, List<Path> kubeconfigs,
+            boolean inCluster, List<String> configured, String demo, List<String> demoClusters) {
         List<String> parts = new ArrayList<>();
         if (!kubeconfigs.isEmpty()) {
             String why = kubeconfigProperty ? "set by podtally.clusters.kubeconfig"
@@ -41,12 +41,12 @@ final class ClusterSource {
         }
         String demoPart;
         if (!demoClusters.isEmpty()) {
-            demoPart = "demo clusters " + demoClusters + (demo == DemoProperties.Enabled.ON
+            demoPart = "demo clusters " + demoClusters + ("on".equals(demo)
                     ? " (podtally.demo.enabled=on)"
                     : " (podtally.demo.enabled=auto and no cluster configured)");
-        } else if (demo == DemoProperties.Enabled.OFF) {
+        } else if ("off".equals(demo)) {
             demoPart = "no demo (podtally.demo.enabled=off)";
-        } else if (demo == DemoProperties.Enabled.AUTO) {
+        } else if ("auto".equals(demo)) {
             demoPart = "no demo (podtally.demo.enabled=auto and " + configured.size()
                     + " clusters configured; set it to on to add the demo clusters)";
         } else {

@@ -1,4 +1,4 @@
-package io.podtally.app.metrics;
+package io.podtally.app.wiring;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
