@@ -50,8 +50,16 @@ public interface PodWatch extends AutoCloseable {
      * @param lists lists started (the first included)
      * @param events watch events applied (bookmarks not included)
      * @param lastFailure why the last list or watch failed, or {@code null}
+     * @param lastFailureCategory what kind of failure that was, short and without its text (as in
+     *     {@link PodCountResult#failureCategory()}), or {@code null}
      */
-    record Status(State state, long version, Instant since, long lists, long events, String lastFailure) {
+    record Status(State state, long version, Instant since, long lists, long events, String lastFailure,
+            String lastFailureCategory) {
+
+        /** A status whose failure, if any, is not categorized. */
+        public Status(State state, long version, Instant since, long lists, long events, String lastFailure) {
+            this(state, version, since, lists, events, lastFailure, lastFailure == null ? null : "error");
+        }
     }
 
     /**

@@ -48,7 +48,7 @@ public final class ClusterPodCountWatches implements PodCountWatches {
             PodWatch.Status status = watch.status();
             return new Status(status.state().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     status.state() == PodWatch.State.WATCHING, status.version(), status.lists(), status.events(),
-                    status.since());
+                    status.since(), status.lastFailureCategory());
         }
 
         @Override
