@@ -249,6 +249,15 @@ class HelmChartTest {
     }
 
     @Test
+    @DisplayName("accepts podtally.store=redis with a Sentinel or a Redis Cluster and no redis.external.host")
+    void acceptsRedisStoreWithSentinelOrCluster() {
+        assertThat(Yamls.at(config(render("values-redis-sentinel-tls.yaml", Map.of("podtally.store", "redis"))),
+                "spring.data.redis.sentinel.master")).isEqualTo("mymaster");
+        assertThat(Yamls.at(config(render("values-redis-cluster.yaml", Map.of("podtally.store", "redis"))),
+                "podtally.store")).isEqualTo("redis");
+    }
+
+    @Test
     @DisplayName("uses Redis Cluster from redis.cluster.nodes; TLS with the JVM's CAs needs no Secret")
     void usesRedisCluster() {
         Manifests manifests = render("values-redis-cluster.yaml", Map.of("redis.tls.enabled", true));
@@ -500,6 +509,9 @@ class HelmChartTest {
                 Arguments.of(Map.of("podtally.store", "redis"), "redis.external.host"),
                 Arguments.of(Map.of("redis.bundled.enabled", true), "redis.bundled.password"),
                 Arguments.of(Map.of("redis.external.port", 70000), "redis.external.port"),
+                Arguments.of(Map.of("redis.sentinel.master", "mymaster"), "redis.sentinel.nodes"),
+                Arguments.of(Map.of("redis.cluster.nodes[0]", "redis-0 6379"), "redis.cluster.nodes"),
+                Arguments.of(Map.of("redis.tls.caKey", "../ca.crt"), "redis.tls.caKey"),
                 Arguments.of(Map.of("replicas", 3), "replicas"));
     }
 
