@@ -238,7 +238,7 @@ public final class WatchCoordinator implements AutoCloseable {
         }
         holding.failureRecordedSince = status.since();
         store.setBackoff(holding.cluster, now.plus(settings.backoffAfter(1)), 1,
-                new LastFailure(status.failureCategory(), status.since()));
+                new LastFailure(status.failureCategory(), now));
     }
 
     private void write(Holding holding, SourceCounts counts, PodCountWatch.Status status, Instant now) {

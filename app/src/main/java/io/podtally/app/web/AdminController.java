@@ -1,6 +1,7 @@
 package io.podtally.app.web;
 
 import io.podtally.cache.PodCountCache;
+import io.podtally.cache.RefreshOutcome;
 import io.podtally.cache.WatchLeases;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
@@ -9,6 +10,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -63,7 +67,9 @@ final class AdminController {
             if (failure != null) {
                 log.warn("admin invalidate-all refreshes outcome=failed: {}", failure.toString());
             } else {
-                log.info("admin invalidate-all refreshes outcome={}", outcomes);
+                Map<String, Long> byOutcome = outcomes.values().stream()
+                        .collect(Collectors.groupingBy(RefreshOutcome::label, TreeMap::new, Collectors.counting()));
+                log.info("admin invalidate-all refreshes outcome={}", byOutcome);
             }
         });
         log.info("admin invalidate-all clusters={} refused={} refreshing={} within={}", result.invalidated().size(),

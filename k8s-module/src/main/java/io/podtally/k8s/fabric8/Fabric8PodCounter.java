@@ -300,7 +300,7 @@ public final class Fabric8PodCounter implements PodCounter {
         } catch (ExecutionException e) {
             if (isTimeout(e.getCause())) {
                 return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms",
-                    "timeout");
+                        "timeout");
             }
             return new Outcome.Failed(describe(e.getCause()), Fabric8Clients.categorize(e.getCause()).label());
         }
