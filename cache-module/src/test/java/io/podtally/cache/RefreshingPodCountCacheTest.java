@@ -814,6 +814,31 @@ class RefreshingPodCountCacheTest {
         }
 
         @Test
+        @DisplayName("invalidate-all deletes each cluster's counts, keeps those whose key the store refuses, publishes "
+                + "each invalidation and refreshes the deleted ones staggered across the warm-up spread")
+        void invalidateAll() throws Exception {
+            for (String cluster : List.of("c1", "c2", "c3")) {
+                done(cache.refresh(cluster));
+            }
+            store.refuseKey("c2");
+            received.clear();
+
+            PodCountCache.InvalidateAll result = cache.invalidateAll(List.of("c1", "c2", "c3"));
+
+            assertThat(result.invalidated()).containsExactly("c1", "c3");
+            assertThat(result.refused()).containsExactly("c2");
+            assertThat(result.refreshed()).containsExactly("c1", "c3");
+            assertThat(result.spread()).isEqualTo(settings.warmUpSpread());
+            assertThat(received).filteredOn(e -> e.reason() == PodCountEvent.Reason.INVALIDATE)
+                    .extracting(PodCountEvent::cluster).containsExactly("c1", "c3");
+            assertThat(result.outcomes().get(5, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("c1", RefreshOutcome.COMPLETE), Map.entry("c3", RefreshOutcome.COMPLETE));
+            assertThat(source.calls()).isEqualTo(5);
+            assertThat(cache.read("c2").generation()).isEqualTo(1);
+            assertThat(cache.read("c1").generation()).isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("podtally.podcounts.age is the age of the counts this replica last saw, per cluster")
         void ageGauge() {
             done(cache.refresh("c1"));
