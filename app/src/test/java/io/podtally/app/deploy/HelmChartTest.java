@@ -8,9 +8,14 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.podtally.app.wiring.RedisSettingsFactory;
+import io.podtally.cache.redis.RedisConnectionSettings;
+import io.podtally.cache.redis.RedisTlsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.yaml.snakeyaml.Yaml;
 
 @DisplayName("Helm chart charts/podtally, linted and rendered by Helm")
@@ -255,6 +266,58 @@ class HelmChartTest {
                 "spring.data.redis.sentinel.master")).isEqualTo("mymaster");
         assertThat(Yamls.at(config(render("values-redis-cluster.yaml", Map.of("podtally.store", "redis"))),
                 "podtally.store")).isEqualTo("redis");
+    }
+
+    @Test
+    @DisplayName("the Sentinel and TLS settings it renders bind in podtally: Sentinel master and nodes, TLS with the "
+            + "mounted CA as trust and the mounted client certificate as keys")
+    void renderedSentinelTlsBindsInTheApp() {
+        Map<String, Object> config = config(render("values-redis-sentinel-tls.yaml", Map.of()));
+        try (RedisTlsServer tls = RedisTlsServer.start()) {
+            Map<String, Path> mounted = Map.of(
+                    "/etc/podtally/redis-tls/ca/ca.crt", tls.ca(),
+                    "/etc/podtally/redis-tls/client/tls.crt", tls.ca().resolveSibling("server.crt"),
+                    "/etc/podtally/redis-tls/client/tls.key", tls.ca().resolveSibling("server.key"));
+            List<String> properties = new ArrayList<>();
+            flatten("spring", Yamls.map(config, "spring"), properties);
+            properties.replaceAll(p -> {
+                for (Map.Entry<String, Path> file : mounted.entrySet()) {
+                    p = p.replace("file:" + file.getKey(), "file:" + file.getValue());
+                }
+                return p;
+            });
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+                    .withPropertyValues(properties.toArray(String[]::new))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        RedisConnectionSettings settings = RedisSettingsFactory.create(
+                                context.getBean(DataRedisConnectionDetails.class),
+                                context.getBean(DataRedisProperties.class), Duration.ofSeconds(30));
+                        assertThat(settings.sentinel()).isTrue();
+                        assertThat(settings.sentinelMaster()).isEqualTo("mymaster");
+                        assertThat(settings.sentinelNodes()).containsExactly("sentinel-0.redis:26379",
+                                "sentinel-1.redis:26379", "sentinel-2.redis:26379");
+                        assertThat(settings.database()).isEqualTo(1);
+                        assertThat(settings.username()).isEqualTo("podtally");
+                        assertThat(settings.ssl()).isTrue();
+                        assertThat(settings.sslTrust()).isNotNull();
+                        assertThat(settings.sslKeys()).isNotNull();
+                    });
+        }
+    }
+
+    /** {@code prefix.key=value} of every leaf of {@code tree}. */
+    private static void flatten(String prefix, Map<String, Object> tree, List<String> into) {
+        tree.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> child) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) child;
+                flatten(prefix + "." + key, map, into);
+            } else {
+                into.add(prefix + "." + key + "=" + value);
+            }
+        });
     }
 
     @Test
