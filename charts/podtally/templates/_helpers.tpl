@@ -96,13 +96,37 @@ app.kubernetes.io/component: redis
 {{- end }}
 {{- end }}
 
+{{/* Which Redis the chart configures: bundled, sentinel, cluster, external, or empty for none. */}}
+{{- define "podtally.redis.kind" -}}
+{{- if .Values.redis.bundled.enabled }}
+{{- "bundled" }}
+{{- else if .Values.redis.sentinel.master }}
+{{- "sentinel" }}
+{{- else if .Values.redis.cluster.nodes }}
+{{- "cluster" }}
+{{- else if .Values.redis.external.host }}
+{{- "external" }}
+{{- end }}
+{{- end }}
+
+{{- define "podtally.redis.tlsDir" -}}
+/etc/podtally/redis-tls
+{{- end }}
+
+{{/* Whether podtally talks TLS to Redis: redis.tls.enabled or redis.external.tls, never to the bundled one. */}}
+{{- define "podtally.redis.tls" -}}
+{{- if and (not .Values.redis.bundled.enabled) (or .Values.redis.tls.enabled .Values.redis.external.tls) }}
+{{- "true" }}
+{{- end }}
+{{- end }}
+
 {{- define "podtally.kubeconfigDir" -}}
 /etc/podtally/kubeconfigs
 {{- end }}
 
 {{/* The store podtally runs on: redis whenever the chart configures a Redis (bundled or external), unless memory is asked for. */}}
 {{- define "podtally.store" -}}
-{{- if and (include "podtally.redis.host" .) (ne .Values.podtally.store "memory") }}
+{{- if and (include "podtally.redis.kind" .) (ne .Values.podtally.store "memory") }}
 {{- "redis" }}
 {{- else }}
 {{- .Values.podtally.store }}
@@ -137,21 +161,44 @@ app.kubernetes.io/component: redis
 {{- $_ := set $podtally "demo" (dict "enabled" .Values.podtally.demo.enabled) }}
 {{- end }}
 {{- $redis := dict }}
-{{- $host := include "podtally.redis.host" . }}
-{{- if $host }}
-{{- $redis = dict "host" $host }}
-{{- if .Values.redis.bundled.enabled }}
-{{- $_ := set $redis "port" 6379 }}
-{{- else }}
+{{- $ssl := dict }}
+{{- $kind := include "podtally.redis.kind" . }}
+{{- if eq $kind "bundled" }}
+{{- $redis = dict "host" (include "podtally.redis.fullname" .) "port" 6379 }}
+{{- else if $kind }}
 {{- with .Values.redis.external }}
-{{- $_ := set $redis "port" .port }}
-{{- $_ := set $redis "database" .database }}
-{{- $_ := set $redis "ssl" (dict "enabled" .tls) }}
+{{- if eq $kind "sentinel" }}
+{{- $sentinel := dict "master" $.Values.redis.sentinel.master "nodes" (join "," $.Values.redis.sentinel.nodes) }}
+{{- with $.Values.redis.sentinel.username }}
+{{- $_ := set $sentinel "username" . }}
+{{- end }}
+{{- $redis = dict "sentinel" $sentinel "database" .database }}
+{{- else if eq $kind "cluster" }}
+{{- $redis = dict "cluster" (dict "nodes" (join "," $.Values.redis.cluster.nodes)) }}
+{{- else }}
+{{- $redis = dict "host" .host "port" .port "database" .database }}
+{{- end }}
 {{- if .username }}
 {{- $_ := set $redis "username" .username }}
 {{- end }}
 {{- end }}
+{{- $tls := dict "enabled" (eq (include "podtally.redis.tls" .) "true") }}
+{{- with .Values.redis.tls }}
+{{- if and $tls.enabled (or .caSecret .clientSecret) }}
+{{- $_ := set $tls "bundle" "redis" }}
+{{- $pem := dict }}
+{{- if .caSecret }}
+{{- $_ := set $pem "truststore" (dict "certificate" (printf "file:%s/ca/%s" (include "podtally.redis.tlsDir" $) .caKey)) }}
 {{- end }}
+{{- if .clientSecret }}
+{{- $_ := set $pem "keystore" (dict
+      "certificate" (printf "file:%s/client/%s" (include "podtally.redis.tlsDir" $) .certKey)
+      "private-key" (printf "file:%s/client/%s" (include "podtally.redis.tlsDir" $) .keyKey)) }}
+{{- end }}
+{{- $ssl = dict "bundle" (dict "pem" (dict "redis" $pem)) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $redis "ssl" $tls }}
 {{- end }}
 {{- $config := dict
       "podtally" $podtally
@@ -163,5 +210,23 @@ app.kubernetes.io/component: redis
 {{- if $redis }}
 {{- $_ := set $config.spring "data" (dict "redis" $redis) }}
 {{- end }}
+{{- if $ssl }}
+{{- $_ := set $config.spring "ssl" $ssl }}
+{{- end }}
 {{- toYaml (mergeOverwrite $config (deepCopy .Values.podtally.extraConfig)) }}
+{{- end }}
+
+{{/* A duration of values.yaml (90s, 10m, 2h or ISO-8601 such as PT10M) in whole seconds, for PromQL. */}}
+{{- define "podtally.seconds" -}}
+{{- $v := upper (toString .value) }}
+{{- $v = trimPrefix "PT" $v }}
+{{- if regexMatch "^[0-9]+S$" $v }}
+{{- trimSuffix "S" $v }}
+{{- else if regexMatch "^[0-9]+M$" $v }}
+{{- mul (trimSuffix "M" $v | atoi) 60 }}
+{{- else if regexMatch "^[0-9]+H$" $v }}
+{{- mul (trimSuffix "H" $v | atoi) 3600 }}
+{{- else }}
+{{- fail (printf "%s must be whole seconds, minutes or hours (90s, 10m, 2h, PT10M) for the alert rules, not %v" .name .value) }}
+{{- end }}
 {{- end }}

@@ -296,7 +296,7 @@
     const counts = answer.pod_counts;
     el.badge.textContent = counts.state;
     el.badge.dataset.state = counts.state;
-    el.badge.title = STATE_HELP[counts.state] || counts.state;
+    el.badge.title = (STATE_HELP[counts.state] || counts.state) + failureNote(counts);
     if (lastState !== counts.state) {
       el.announce.textContent = "Pod counts of " + view.cluster + ": " + counts.state;
       lastState = counts.state;
@@ -307,7 +307,14 @@
       parts.push("nodes " + answer.informer.state + (answer.informer.last_error ? ": " + answer.informer.last_error : ""));
     }
     if (answer.metrics && answer.metrics.state !== "available") parts.push("metrics " + answer.metrics.state);
+    if (counts.last_failure && counts.state !== "fresh") parts.push("last refresh: " + counts.last_failure.category);
     el.sources.textContent = parts.join(" \u00b7 ");
+  }
+
+  /** Why the counts may be old: the last failed or partial refresh, as every replica records it. */
+  function failureNote(counts) {
+    const failure = counts && counts.last_failure;
+    return failure ? " Last refresh failed (" + failure.category + ") at " + failure.at + "." : "";
   }
 
   function renderAge() {
@@ -490,7 +497,7 @@
       count.textContent = c.informer.state === "synced" ? number(c.informer.node_count) + " nodes" : "nodes " + c.informer.state;
       badge.dataset.state = c.pod_counts.state;
       badge.textContent = c.pod_counts.state;
-      badge.title = STATE_HELP[c.pod_counts.state] || "";
+      badge.title = (STATE_HELP[c.pod_counts.state] || "") + failureNote(c.pod_counts);
       b.setAttribute("aria-label", c.name + ", " + count.textContent + ", pod counts " + c.pod_counts.state);
       if (c.name === view.cluster) {
         b.setAttribute("aria-current", "true");

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +117,36 @@ class OneBadClusterIT {
         assertThat(api.get("/api/v1/nodes/x?cluster_name=" + UNREACHABLE).statusCode()).isEqualTo(503);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1000));
         assertThat(api.json("/api/v1/nodes?cluster_name=good").get("data")).hasSize(sim.nodeNames().size());
+    }
+
+    @Test
+    @DisplayName("why the unreachable cluster has no counts is in /api/v1/pod-counts and /api/v1/clusters; the "
+            + "informer states and the age of the counts are gauges")
+    void failureReasonAndSignals() {
+        ApiClient api = replica.api();
+        api.get("/api/v1/pod-counts?cluster_name=good");
+        api.get("/api/v1/pod-counts?cluster_name=" + UNREACHABLE);
+
+        JsonNode counts = await().atMost(Duration.ofSeconds(20)).until(
+                () -> api.json("/api/v1/pod-counts?cluster_name=" + UNREACHABLE).get("data"),
+                data -> !data.get("last_failure").isNull());
+        assertThat(counts.get("state").asString()).isEqualTo("loading");
+        assertThat(counts.at("/last_failure/category").asString()).isEqualTo("unreachable");
+        assertThat(Instant.parse(counts.at("/last_failure/at").asString())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(cluster(UNREACHABLE).at("/pod_counts/last_failure/category").asString()).isEqualTo("unreachable");
+        await().atMost(Duration.ofSeconds(20)).until(
+                () -> "fresh".equals(cluster("good").at("/pod_counts/state").asString()));
+        assertThat(cluster("good").at("/pod_counts/last_failure").isNull()).isTrue();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = api.get("/actuator/prometheus").body();
+            assertThat(metrics)
+                    .contains("podtally_informer_state{cluster=\"" + UNREACHABLE + "\",state=\"degraded\"} 1.0")
+                    .contains("podtally_informer_state{cluster=\"" + UNREACHABLE + "\",state=\"synced\"} 0.0")
+                    .contains("podtally_informer_state{cluster=\"good\",state=\"synced\"} 1.0")
+                    .contains("podtally_metrics_state{cluster=\"good\",state=")
+                    .containsPattern("podtally_podcounts_age_seconds\\{cluster=\"good\"} [0-9.]+");
+        });
     }
 
     @Test

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /** The cache's meters; their names and tags are documented in {@code docs/cache.md}. */
 final class CacheMetrics {
@@ -20,9 +23,11 @@ final class CacheMetrics {
     /** The {@code kind} of a store error that is an outage. */
     static final String UNAVAILABLE = "unavailable";
     static final String WRITE_RETRIES = "podtally.podcounts.write.retries";
+    static final String AGE = "podtally.podcounts.age";
 
     private final MeterRegistry registry;
     private final AtomicInteger active = new AtomicInteger();
+    private final Set<String> aged = ConcurrentHashMap.newKeySet();
 
     CacheMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -93,6 +98,20 @@ final class CacheMetrics {
                 .tag("cluster", cluster)
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * The age of the counts of {@code cluster} this replica last saw, in seconds ({@code NaN} while it knows none),
+     * registered once per cluster; {@code ageSeconds} is asked at each scrape and must not block.
+     */
+    void trackAge(String cluster, ToDoubleFunction<String> ageSeconds) {
+        if (aged.add(cluster)) {
+            Gauge.builder(AGE, cluster, ageSeconds)
+                    .description("Seconds since the counts this replica last read or wrote were fetched")
+                    .tag("cluster", cluster)
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
     }
 
     void refreshStarted() {

@@ -78,9 +78,9 @@ final class GuardedStore {
         }
     }
 
-    void setBackoff(String cluster, Instant next, int failures) {
+    void setBackoff(String cluster, Instant next, int failures, LastFailure failure) {
         try {
-            store.setBackoff(cluster, next, failures);
+            store.setBackoff(cluster, next, failures, failure);
         } catch (StoreUnavailableException e) {
             failed("backoff", e);
             throw e;

@@ -1,5 +1,11 @@
 package io.podtally.cache;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,4 +36,45 @@ public interface PodCountCache {
 
     /** Deletes the cluster's counts; every replica reads {@code loading} next. */
     void invalidate(String cluster);
+
+    /**
+     * Deletes the counts of each of {@code clusters}, one key at a time (never one command over several keys, which a
+     * Redis Cluster refuses), and refreshes them in the background staggered over {@link InvalidateAll#spread()}.
+     * This default refreshes nothing itself: each cluster is counted when next asked for.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached (the clusters deleted so far stay deleted)
+     */
+    default InvalidateAll invalidateAll(Collection<String> clusters) {
+        List<String> invalidated = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String cluster : new LinkedHashSet<>(clusters)) {
+            try {
+                invalidate(cluster);
+                invalidated.add(cluster);
+            } catch (StoreKeyException e) {
+                refused.add(cluster);
+            }
+        }
+        return new InvalidateAll(invalidated, refused, List.of(), Duration.ZERO,
+                CompletableFuture.completedFuture(Map.of()));
+    }
+
+    /**
+     * What {@link #invalidateAll} did.
+     *
+     * @param invalidated the clusters whose counts were deleted, in the order given
+     * @param refused the clusters whose key the store refused ({@link StoreKeyException}); left as they were
+     * @param refreshed the clusters refreshed in the background, in the order of their refreshes
+     * @param spread the refreshes are staggered across this
+     * @param outcomes the outcome per refreshed cluster, once every refresh has ended
+     */
+    record InvalidateAll(List<String> invalidated, List<String> refused, List<String> refreshed, Duration spread,
+            CompletableFuture<Map<String, RefreshOutcome>> outcomes) {
+
+        public InvalidateAll {
+            invalidated = List.copyOf(invalidated);
+            refused = List.copyOf(refused);
+            refreshed = List.copyOf(refreshed);
+        }
+    }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param failures consecutive failed or partial refreshes, 0 after a complete one
  * @param nodeUids the uids of the nodes known when the counting started, or {@code null} when unknown (see
  *     {@link SourceCounts#nodeUids()})
+ * @param lastFailure why and when the last refresh failed or was partial, or {@code null} (cleared by a complete write)
  */
 public record PodCountSnapshot(
         Map<String, Integer> counts,
@@ -40,7 +41,8 @@ public record PodCountSnapshot(
         long pods,
         long generation,
         int failures,
-        Set<String> nodeUids) {
+        Set<String> nodeUids,
+        LastFailure lastFailure) {
 
     public PodCountSnapshot {
         counts = Map.copyOf(Objects.requireNonNull(counts, "counts"));
@@ -49,6 +51,14 @@ public record PodCountSnapshot(
             Objects.requireNonNull(staleUntil, "staleUntil");
         }
         nodeUids = nodeUids == null ? null : Set.copyOf(nodeUids);
+    }
+
+    /** A snapshot without a failure. */
+    public PodCountSnapshot(Map<String, Integer> counts, Instant fetchedAt, Instant endedAt, Instant freshUntil,
+            Instant staleUntil, Instant nextAttempt, boolean complete, String source, int pages, long pods,
+            long generation, int failures, Set<String> nodeUids) {
+        this(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source, pages, pods, generation,
+                failures, nodeUids, null);
     }
 
     /** A snapshot that does not know which nodes it counted. */
@@ -72,23 +82,23 @@ public record PodCountSnapshot(
         return pages < other.pages || (pages == other.pages && pods < other.pods);
     }
 
-    /** This snapshot with another backoff, everything else kept. */
-    public PodCountSnapshot withBackoff(Instant nextAttempt, int failures) {
+    /** This snapshot with another backoff and last failure ({@code null} keeps the current one), all else kept. */
+    public PodCountSnapshot withBackoff(Instant nextAttempt, int failures, LastFailure failure) {
         return new PodCountSnapshot(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source,
-                pages, pods, generation, failures, nodeUids);
+                pages, pods, generation, failures, nodeUids, failure == null ? lastFailure : failure);
     }
 
     /** This snapshot with another generation, everything else kept. */
     public PodCountSnapshot withGeneration(long generation) {
         return new PodCountSnapshot(counts, fetchedAt, endedAt, freshUntil, staleUntil, nextAttempt, complete, source,
-                pages, pods, generation, failures, nodeUids);
+                pages, pods, generation, failures, nodeUids, lastFailure);
     }
 
     /**
      * A snapshot of freshly counted pods, stamped with the limits of {@code settings}.
      *
      * @param fetchedAt when the counting started
-     * @param endedAt when it ended
+     * @param endedAt when it ended; partial counts carry their failure as seen then
      */
     public static PodCountSnapshot of(SourceCounts counts, Instant fetchedAt, Instant endedAt, PodCountSettings settings,
             Instant nextAttempt, int failures) {
@@ -105,6 +115,7 @@ public record PodCountSnapshot(
                 counts.pods(),
                 0,
                 failures,
-                counts.nodeUids());
+                counts.nodeUids(),
+                counts.complete() ? null : new LastFailure(counts.failureCategory(), endedAt));
     }
 }

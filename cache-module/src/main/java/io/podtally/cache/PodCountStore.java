@@ -22,10 +22,16 @@ public interface PodCountStore {
     WriteResult write(String cluster, PodCountSnapshot snapshot);
 
     /**
-     * Records a failed or partial refresh: no refresh before {@code nextAttempt}, and the count of
-     * consecutive failures. Leaves the counts as they are.
+     * Records a failed or partial refresh: no refresh before {@code nextAttempt}, the count of
+     * consecutive failures, and why ({@code failure}, or {@code null} to keep the recorded one). Leaves the counts as
+     * they are.
      */
-    void setBackoff(String cluster, Instant nextAttempt, int failures);
+    void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure);
+
+    /** Records a failed or partial refresh without saying why (the recorded failure is kept). */
+    default void setBackoff(String cluster, Instant nextAttempt, int failures) {
+        setBackoff(cluster, nextAttempt, failures, null);
+    }
 
     /** Deletes the cluster's snapshot; returns whether there was one. */
     boolean delete(String cluster);

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param source how the counts were obtained ({@code paginated}), or {@code null}
  * @param generation the snapshot's generation (0 when nothing is known)
  * @param nodeUids the uids of the nodes the counts cover, or {@code null} when the snapshot does not say
+ * @param lastFailure why and when the last refresh failed or was partial, or {@code null} (none since the last
+ *     complete write)
  */
 public record PodCountView(
         String cluster,
@@ -27,10 +29,17 @@ public record PodCountView(
         Boolean complete,
         String source,
         long generation,
-        Set<String> nodeUids) {
+        Set<String> nodeUids,
+        LastFailure lastFailure) {
 
     public PodCountView {
         nodeUids = nodeUids == null ? null : Set.copyOf(nodeUids);
+    }
+
+    /** A view without a recorded failure. */
+    public PodCountView(String cluster, FreshnessState state, Map<String, Integer> counts, Instant fetchedAt,
+            Long ageSeconds, Boolean complete, String source, long generation, Set<String> nodeUids) {
+        this(cluster, state, counts, fetchedAt, ageSeconds, complete, source, generation, nodeUids, null);
     }
 
     /** A view of counts that do not say which nodes they cover. */

@@ -33,7 +33,15 @@ public interface PodCountWatch extends AutoCloseable {
      * @param lists lists started, the first included
      * @param events watch events applied
      * @param since when the watch entered {@code state}
+     * @param failureCategory what kind of failure the last list or watch had (short, without its text, e.g.
+     *     {@code forbidden}), or {@code null} while none since it last watched
      */
-    record Status(String state, boolean watching, long version, long lists, long events, Instant since) {
+    record Status(String state, boolean watching, long version, long lists, long events, Instant since,
+            String failureCategory) {
+
+        /** A status without a failure. */
+        public Status(String state, boolean watching, long version, long lists, long events, Instant since) {
+            this(state, watching, version, lists, events, since, null);
+        }
     }
 }

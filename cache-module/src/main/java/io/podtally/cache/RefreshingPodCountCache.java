@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,7 +148,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         }
         PodCountSnapshot snapshot = stored.orElse(null);
         if (snapshot != null && snapshot.hasCounts()) {
-            lastKnown.put(cluster, snapshot);
+            known(cluster, snapshot);
         } else {
             lastKnown.remove(cluster);
         }
@@ -178,6 +180,34 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         lastKnown.remove(cluster);
         log.info("Pod counts of {} invalidated", cluster);
         store.publish(new PodCountEvent(cluster, 0, PodCountEvent.Reason.INVALIDATE));
+    }
+
+    /**
+     * Deletes the counts of each of {@code clusters} one key at a time, publishing each invalidation, then refreshes
+     * them in the background as the {@link #warmUp warm-up} does: in warm-up order, at most
+     * {@link PodCountSettings#warmUpMaxClusters()} of them (the others are counted when next asked for), staggered
+     * across {@link PodCountSettings#warmUpSpread()}, so the API servers are not all listed at once.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached (the clusters deleted so far stay deleted,
+     *     nothing is refreshed)
+     */
+    @Override
+    public InvalidateAll invalidateAll(Collection<String> clusters) {
+        List<String> invalidated = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String cluster : new LinkedHashSet<>(clusters)) {
+            try {
+                invalidate(cluster);
+                invalidated.add(cluster);
+            } catch (StoreKeyException e) {
+                log.warn("Pod counts of {} not invalidated: the store refused its key ({})", cluster, e.getMessage());
+                refused.add(cluster);
+            }
+        }
+        List<String> order = warmUp.orderNow(invalidated);
+        log.info("Pod counts of {} clusters invalidated; refreshing {} of them within {}", invalidated.size(),
+                order.size(), settings.warmUpSpread());
+        return new InvalidateAll(invalidated, refused, order, settings.warmUpSpread(), warmUp.stagger(order));
     }
 
     /**
@@ -366,7 +396,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             Instant next = policy.nextAttemptAfter(failures);
             log.warn("Counting the pods of {} failed (attempt {}); next attempt at {}: {}",
                     cluster, failures, next, e.toString());
-            store.setBackoff(cluster, next, failures);
+            store.setBackoff(cluster, next, failures, new LastFailure(LastFailure.ERROR, clock.instant()));
             return RefreshOutcome.FAILED;
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -386,7 +416,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             Instant next = policy.nextAttemptAfter(failures);
             log.warn("Counting the pods of {} delivered nothing (attempt {}); next attempt at {}: {}",
                     cluster, failures, next, counts.failure());
-            store.setBackoff(cluster, next, failures);
+            store.setBackoff(cluster, next, failures, new LastFailure(counts.failureCategory(), endedAt));
             return RefreshOutcome.FAILED;
         }
         Instant next = policy.nextAttemptAfter(failures, endedAt);
@@ -411,7 +441,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             log.warn("Partial pod counts of {} ({} pods on {} pages: {}) kept out in favour of the stored ones, "
                     + "complete or covering more; next attempt at {}",
                     cluster, counts.pods(), counts.pages(), counts.failure(), next);
-            store.setBackoff(cluster, next, failures);
+            store.setBackoff(cluster, next, failures, new LastFailure(counts.failureCategory(), endedAt));
         }
         return RefreshOutcome.PARTIAL;
     }
@@ -461,7 +491,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             return stoppedByShutdown(cluster);
         }
         try {
-            store.setBackoff(cluster, next, failures);
+            store.setBackoff(cluster, next, failures, new LastFailure(LastFailure.STORE, clock.instant()));
         } catch (StoreUnavailableException e) {
             log.debug("Backoff of {} not recorded either: {}", cluster, e.getMessage());
         }
@@ -494,8 +524,21 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         }
         log.debug("Pod counts of {} written: {} pods on {} nodes, generation {}",
                 cluster, snapshot.pods(), snapshot.counts().size(), result.generation());
+        known(cluster, snapshot.withGeneration(result.generation()));
         store.publish(new PodCountEvent(cluster, result.generation(), PodCountEvent.Reason.WRITE));
         return RefreshOutcome.COMPLETE;
+    }
+
+    /** Keeps the counts this replica last saw of {@code cluster}: served while the store is down, and aged. */
+    private void known(String cluster, PodCountSnapshot snapshot) {
+        lastKnown.put(cluster, snapshot);
+        metrics.trackAge(cluster, this::ageSeconds);
+    }
+
+    /** The age in seconds of the counts last seen of {@code cluster}, {@code NaN} when none. */
+    private double ageSeconds(String cluster) {
+        PodCountSnapshot known = lastKnown.get(cluster);
+        return known == null ? Double.NaN : Math.max(0, clock.millis() - known.fetchedAt().toEpochMilli()) / 1000.0;
     }
 
     private void onEvent(PodCountEvent event) {
@@ -515,7 +558,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
 
     private PodCountView view(String cluster, FreshnessState state, PodCountSnapshot snapshot) {
         if (snapshot == null || !snapshot.hasCounts()) {
-            return new PodCountView(cluster, state, null, null, null, null, null, 0);
+            return new PodCountView(cluster, state, null, null, null, null, null, 0, null,
+                    snapshot == null ? null : snapshot.lastFailure());
         }
         return withState(cluster, state, snapshot);
     }
@@ -530,7 +574,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 snapshot.complete(),
                 snapshot.source(),
                 snapshot.generation(),
-                snapshot.nodeUids());
+                snapshot.nodeUids(),
+                snapshot.lastFailure());
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

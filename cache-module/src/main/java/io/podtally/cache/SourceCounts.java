@@ -16,6 +16,8 @@ import java.util.Set;
  * @param failure why the count is partial, or {@code null}
  * @param nodeUids the uids of the nodes known when the count began: a node whose uid is not among them joined (or
  *     was re-created) later and is not counted yet; {@code null} when the nodes were not known then
+ * @param failureCategory what kind of failure made the count partial, short and without its text (e.g.
+ *     {@code timeout}, {@code forbidden}); {@code error} when a failure is given without one, {@code null} when complete
  */
 public record SourceCounts(
         Map<String, Integer> countsByNode,
@@ -24,11 +26,21 @@ public record SourceCounts(
         long pods,
         String source,
         String failure,
-        Set<String> nodeUids) {
+        Set<String> nodeUids,
+        String failureCategory) {
 
     public SourceCounts {
         countsByNode = Map.copyOf(countsByNode);
         nodeUids = nodeUids == null ? null : Set.copyOf(nodeUids);
+        if (failureCategory == null && (failure != null || !complete)) {
+            failureCategory = "error";
+        }
+    }
+
+    /** Counts whose failure, if any, is not categorized ({@code error}). */
+    public SourceCounts(Map<String, Integer> countsByNode, boolean complete, int pages, long pods, String source,
+            String failure, Set<String> nodeUids) {
+        this(countsByNode, complete, pages, pods, source, failure, nodeUids, null);
     }
 
     /** Counts that do not say which nodes they counted. */

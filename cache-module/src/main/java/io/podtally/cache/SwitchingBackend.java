@@ -265,8 +265,8 @@ public final class SwitchingBackend implements PodCountBackend {
         }
 
         @Override
-        public void setBackoff(String cluster, Instant nextAttempt, int failures) {
-            current.store().setBackoff(cluster, nextAttempt, failures);
+        public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
+            current.store().setBackoff(cluster, nextAttempt, failures, failure);
         }
 
         @Override

@@ -87,6 +87,22 @@ final class WarmUp {
     private CompletableFuture<Map<String, RefreshOutcome>> schedule(List<String> configured) {
         Map<String, Instant> lastAsked = lastAsked();
         List<String> order = order(configured, lastAsked, settings.warmUpMaxClusters());
+        long recentlyAsked = order.stream().filter(lastAsked::containsKey).count();
+        log.info("Warming up the pod counts of {} of {} configured clusters within {}, the {} asked for recently first",
+                order.size(), configured.size(), settings.warmUpSpread(), recentlyAsked);
+        return stagger(order);
+    }
+
+    /** The warm-up order of {@code clusters} (see {@link #order}), reading when each was last asked for now. */
+    List<String> orderNow(Collection<String> clusters) {
+        return order(List.copyOf(new LinkedHashSet<>(clusters)), lastAsked(), settings.warmUpMaxClusters());
+    }
+
+    /**
+     * Refreshes {@code order} staggered across the warm-up spread in that order, each at a random point of its share,
+     * unless fresh by then.
+     */
+    CompletableFuture<Map<String, RefreshOutcome>> stagger(List<String> order) {
         Map<String, CompletableFuture<RefreshOutcome>> outcomes = new LinkedHashMap<>();
         double share = order.isEmpty() ? 0 : (double) settings.warmUpSpread().toMillis() / order.size();
         for (int i = 0; i < order.size(); i++) {
@@ -100,9 +116,6 @@ final class WarmUp {
                 outcome.complete(RefreshOutcome.SKIPPED_BUSY);
             }
         }
-        long recentlyAsked = order.stream().filter(lastAsked::containsKey).count();
-        log.info("Warming up the pod counts of {} of {} configured clusters within {}, the {} asked for recently first",
-                order.size(), configured.size(), settings.warmUpSpread(), recentlyAsked);
         return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> {
                     Map<String, RefreshOutcome> result = new LinkedHashMap<>();

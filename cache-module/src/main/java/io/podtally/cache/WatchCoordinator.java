@@ -214,6 +214,7 @@ public final class WatchCoordinator implements AutoCloseable {
         }
         SourceCounts counts = holding.watch.counts();
         Instant now = clock.instant();
+        recordFailure(holding, status, now);
         boolean changed = status.version() != holding.writtenVersion;
         boolean heartbeat = status.watching() && holding.writtenAt != null
                 && !now.isBefore(holding.writtenAt.plus(settings.freshFor().dividedBy(3)));
@@ -225,6 +226,19 @@ public final class WatchCoordinator implements AutoCloseable {
             write(holding, counts, status, now);
         }
         describe(holding, status.state());
+    }
+
+    /**
+     * Records why the watch backs off with the snapshot ({@code @last_error}), once per failure, so that every replica
+     * can tell why the cluster's counts are missing or ageing; the next complete write clears it.
+     */
+    private void recordFailure(Holding holding, PodCountWatch.Status status, Instant now) {
+        if (status.watching() || status.failureCategory() == null || status.since().equals(holding.failureRecordedSince)) {
+            return;
+        }
+        holding.failureRecordedSince = status.since();
+        store.setBackoff(holding.cluster, now.plus(settings.backoffAfter(1)), 1,
+                new LastFailure(status.failureCategory(), now));
     }
 
     private void write(Holding holding, SourceCounts counts, PodCountWatch.Status status, Instant now) {
@@ -353,6 +367,7 @@ public final class WatchCoordinator implements AutoCloseable {
         long changedVersion = -1;
         long relistAfter = -1;
         long eventsCounted;
+        Instant failureRecordedSince;
         Instant writtenAt;
         Instant changedAt;
         boolean written;

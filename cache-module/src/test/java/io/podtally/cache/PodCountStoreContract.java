@@ -239,4 +239,49 @@ public abstract class PodCountStoreContract {
         store.write(cluster(), complete(T0.plusSeconds(120), Map.of("node-a", 3)));
         assertThat(store.read(cluster()).orElseThrow().nodeUids()).isNull();
     }
+
+    @Test
+    @DisplayName("a backoff records the failure's category and time, read back also from a meta-only read; a later "
+            + "backoff without one keeps it")
+    void backoffRecordsLastFailure() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3)));
+        store.read(cluster());
+
+        store.setBackoff(cluster(), T0.plusSeconds(60), 1, new LastFailure("forbidden", T0.plusSeconds(5)));
+
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.lastFailure()).isEqualTo(new LastFailure("forbidden", T0.plusSeconds(5)));
+        assertThat(read.counts()).containsExactly(Map.entry("node-a", 3));
+
+        store.setBackoff(cluster(), T0.plusSeconds(120), 2);
+        assertThat(store.read(cluster()).orElseThrow().lastFailure())
+                .isEqualTo(new LastFailure("forbidden", T0.plusSeconds(5)));
+    }
+
+    @Test
+    @DisplayName("a backoff without counts carries its failure")
+    void backoffWithoutCountsRecordsLastFailure() {
+        PodCountStore store = store();
+        store.setBackoff(cluster(), T0.plusSeconds(30), 1, new LastFailure("unreachable", T0));
+
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.hasCounts()).isFalse();
+        assertThat(read.lastFailure()).isEqualTo(new LastFailure("unreachable", T0));
+    }
+
+    @Test
+    @DisplayName("a partial write keeps its category; a complete write clears the last failure")
+    void completeWriteClearsLastFailure() {
+        PodCountStore store = store();
+        SourceCounts partial = new SourceCounts(Map.of("node-a", 1), false, 1, 1, "paginated", "page 2 failed: HTTP 503",
+                null, "unavailable");
+        store.write(cluster(), PodCountSnapshot.of(partial, T0, T0.plusSeconds(2), SETTINGS, T0.plusSeconds(30), 1));
+
+        assertThat(store.read(cluster()).orElseThrow().lastFailure())
+                .isEqualTo(new LastFailure("unavailable", T0.plusSeconds(2)));
+
+        store.write(cluster(), complete(T0.plusSeconds(60), Map.of("node-a", 3)));
+        assertThat(store.read(cluster()).orElseThrow().lastFailure()).isNull();
+    }
 }

@@ -771,4 +771,83 @@ class RefreshingPodCountCacheTest {
                 .isEqualTo(1);
         assertThat(registry.get("podtally.podcounts.refresh.active").gauge().value()).isZero();
     }
+
+    @Nested
+    @DisplayName("the last failure and the age of the counts")
+    class Signals {
+
+        @Test
+        @DisplayName("a failed refresh records its category and time with the snapshot, a partial one its own "
+                + "category, and the next complete refresh clears it")
+        void lastFailureRecordedAndCleared() {
+            done(cache.refresh("c1"));
+            clock.advance(Duration.ofSeconds(10));
+            source.failing("connection refused");
+
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.FAILED);
+
+            PodCountView failed = cache.read("c1");
+            assertThat(failed.counts()).isEqualTo(COUNTS);
+            assertThat(failed.lastFailure()).isEqualTo(new LastFailure("error", clock.instant()));
+
+            clock.advance(Duration.ofSeconds(10));
+            source.answering(new SourceCounts(COUNTS, false, 2, 10, "paginated", "page 3 failed: HTTP 403", null,
+                    "forbidden"));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.PARTIAL);
+            assertThat(cache.read("c1").lastFailure()).isEqualTo(new LastFailure("forbidden", clock.instant()));
+
+            source.answering(CountingSource.complete(COUNTS));
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.COMPLETE);
+            assertThat(cache.read("c1").lastFailure()).isNull();
+        }
+
+        @Test
+        @DisplayName("a cluster whose first refresh failed reads loading with the failure")
+        void loadingWithFailure() {
+            source.failing("no route to host");
+
+            assertThat(done(cache.refresh("c1"))).isEqualTo(RefreshOutcome.FAILED);
+
+            PodCountView view = cache.peek("c1");
+            assertThat(view.state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(view.lastFailure()).isEqualTo(new LastFailure("error", clock.instant()));
+        }
+
+        @Test
+        @DisplayName("invalidate-all deletes each cluster's counts, keeps those whose key the store refuses, publishes "
+                + "each invalidation and refreshes the deleted ones staggered across the warm-up spread")
+        void invalidateAll() throws Exception {
+            for (String cluster : List.of("c1", "c2", "c3")) {
+                done(cache.refresh(cluster));
+            }
+            store.refuseKey("c2");
+            received.clear();
+
+            PodCountCache.InvalidateAll result = cache.invalidateAll(List.of("c1", "c2", "c3"));
+
+            assertThat(result.invalidated()).containsExactly("c1", "c3");
+            assertThat(result.refused()).containsExactly("c2");
+            assertThat(result.refreshed()).containsExactly("c1", "c3");
+            assertThat(result.spread()).isEqualTo(settings.warmUpSpread());
+            assertThat(received).filteredOn(e -> e.reason() == PodCountEvent.Reason.INVALIDATE)
+                    .extracting(PodCountEvent::cluster).containsExactly("c1", "c3");
+            assertThat(result.outcomes().get(5, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("c1", RefreshOutcome.COMPLETE), Map.entry("c3", RefreshOutcome.COMPLETE));
+            assertThat(source.calls()).isEqualTo(5);
+            assertThat(cache.read("c2").generation()).isEqualTo(1);
+            assertThat(cache.read("c1").generation()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("podtally.podcounts.age is the age of the counts this replica last saw, per cluster")
+        void ageGauge() {
+            done(cache.refresh("c1"));
+            assertThat(registry.get(CacheMetrics.AGE).tag("cluster", "c1").gauge().value()).isZero();
+
+            clock.advance(Duration.ofSeconds(42));
+
+            assertThat(registry.get(CacheMetrics.AGE).tag("cluster", "c1").gauge().value()).isEqualTo(42.0);
+            assertThat(registry.find(CacheMetrics.AGE).tag("cluster", "c2").gauge()).isNull();
+        }
+    }
 }

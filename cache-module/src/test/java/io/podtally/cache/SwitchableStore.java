@@ -18,6 +18,7 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     private volatile boolean askedDown;
     private final AtomicInteger writesToFail = new AtomicInteger();
     private final AtomicInteger writeAttempts = new AtomicInteger();
+    private volatile String refusedKey;
 
     SwitchableStore(PodCountStore delegate, RecentClusters recent) {
         this.delegate = delegate;
@@ -36,6 +37,11 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     /** Fails the next {@code count} writes only, as a Redis blip would. */
     void failWrites(int count) {
         writesToFail.set(count);
+    }
+
+    /** Refuses to delete {@code cluster}'s key, as Redis refuses a key it may not touch. */
+    void refuseKey(String cluster) {
+        this.refusedKey = cluster;
     }
 
     /** Writes tried, failed ones included. */
@@ -64,14 +70,17 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     }
 
     @Override
-    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+    public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         check();
-        delegate.setBackoff(cluster, nextAttempt, failures);
+        delegate.setBackoff(cluster, nextAttempt, failures, failure);
     }
 
     @Override
     public boolean delete(String cluster) {
         check();
+        if (cluster.equals(refusedKey)) {
+            throw new StoreKeyException(StoreKeyException.Kind.WRONGTYPE, "key of " + cluster + " refused", null);
+        }
         return delegate.delete(cluster);
     }
 

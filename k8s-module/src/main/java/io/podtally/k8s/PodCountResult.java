@@ -20,6 +20,10 @@ import java.util.Map;
  * @param failure why the list ended early, or {@code null} when complete
  * @param stopped whether the list ended early because the caller said to stop (see
  *     {@link PodCounter#count(java.util.function.BooleanSupplier)})
+ * @param failureCategory what kind of failure ended the list early, without its text, or {@code null} when complete:
+ *     {@code timeout}, {@code forbidden}, {@code unauthorized}, {@code unreachable}, {@code unavailable} (HTTP 5xx),
+ *     {@code gone} (410 after the restarts), {@code too-many-requests} (429 beyond the deadline), {@code page-cap},
+ *     {@code stopped} or {@code error}
  */
 public record PodCountResult(
         Map<String, Integer> countsByNode,
@@ -30,10 +34,20 @@ public record PodCountResult(
         int restarts,
         Duration elapsed,
         String failure,
-        boolean stopped) {
+        boolean stopped,
+        String failureCategory) {
 
     public PodCountResult {
         countsByNode = Map.copyOf(countsByNode);
+        if (failure != null && failureCategory == null) {
+            failureCategory = stopped ? "stopped" : "error";
+        }
+    }
+
+    /** A result whose failure, if any, is not categorized ({@code error}, or {@code stopped}). */
+    public PodCountResult(Map<String, Integer> countsByNode, boolean complete, int pages, long pods, long unscheduled,
+            int restarts, Duration elapsed, String failure, boolean stopped) {
+        this(countsByNode, complete, pages, pods, unscheduled, restarts, elapsed, failure, stopped, null);
     }
 
     /** A result that was not stopped by its caller. */

@@ -50,8 +50,16 @@ public interface PodWatch extends AutoCloseable {
      * @param lists lists started (the first included)
      * @param events watch events applied (bookmarks not included)
      * @param lastFailure why the last list or watch failed, or {@code null}
+     * @param lastFailureCategory what kind of failure that was, short and without its text (as in
+     *     {@link PodCountResult#failureCategory()}), or {@code null}
      */
-    record Status(State state, long version, Instant since, long lists, long events, String lastFailure) {
+    record Status(State state, long version, Instant since, long lists, long events, String lastFailure,
+            String lastFailureCategory) {
+
+        /** A status whose failure, if any, is not categorized. */
+        public Status(State state, long version, Instant since, long lists, long events, String lastFailure) {
+            this(state, version, since, lists, events, lastFailure, lastFailure == null ? null : "error");
+        }
     }
 
     /**
@@ -64,12 +72,20 @@ public interface PodWatch extends AutoCloseable {
      * @param pages pages of the last list
      * @param failure why the last list was partial, or {@code null}
      * @param version the {@link Status#version()} these counts are of
+     * @param failureCategory what kind of failure made the last list partial (as in
+     *     {@link PodCountResult#failureCategory()}), or {@code null}
      */
     record Counts(Map<String, Integer> countsByNode, boolean complete, long pods, int pages, String failure,
-            long version) {
+            long version, String failureCategory) {
 
         public Counts {
             countsByNode = Map.copyOf(countsByNode);
+        }
+
+        /** Counts whose failure, if any, is not categorized. */
+        public Counts(Map<String, Integer> countsByNode, boolean complete, long pods, int pages, String failure,
+                long version) {
+            this(countsByNode, complete, pods, pages, failure, version, failure == null ? null : "error");
         }
     }
 }

@@ -2,6 +2,8 @@ package io.podtally.app.config;
 
 import io.podtally.app.demo.DemoClusters;
 import io.podtally.app.wiring.BackgroundStart;
+import io.podtally.app.wiring.ClusterSource;
+import io.podtally.app.wiring.ClusterStateMetrics;
 import io.podtally.app.wiring.CompositeClusterRegistry;
 import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.ClusterSettings;
@@ -10,6 +12,7 @@ import io.podtally.k8s.fabric8.Fabric8ClusterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -42,16 +45,30 @@ class ClusterConfiguration {
 
     /** The simulated clusters of the demo mode; none when the demo is off. Closed after the registry. */
     @Bean(destroyMethod = "close")
-    DemoClusters demoClusters(Fabric8ClusterRegistry configuredClusters, DemoProperties demo) {
+    DemoClusters demoClusters(Fabric8ClusterRegistry configuredClusters, DemoProperties demo, ClusterProperties clusters,
+            ClusterSettings settings) {
         boolean on = demo.enabled() == DemoProperties.Enabled.ON
                 || (demo.enabled() == DemoProperties.Enabled.AUTO && configuredClusters.clusters().isEmpty()
                         && configuredClusters.rejected().isEmpty());
+        List<String> demoClusters = on
+                ? demo.presets().stream().map(DemoProperties.Preset::clusterName).toList()
+                : List.of();
+        log.info(ClusterSource.describe(clusters.kubeconfigConfigured(), System.getenv("KUBECONFIG"),
+                settings.kubeconfigs(), settings.inCluster(),
+                configuredClusters.clusters().stream().map(KubernetesCluster::name).toList(),
+                demo.enabled().name().toLowerCase(Locale.ROOT), demoClusters));
         if (!on || demo.presets().isEmpty()) {
             return DemoClusters.none();
         }
         log.info("Demo mode: serving simulated clusters {}",
                 demo.presets().stream().map(DemoProperties.Preset::clusterName).toList());
         return DemoClusters.start(demo.presets());
+    }
+
+    /** The informer and metrics-source state of every cluster served, as gauges. */
+    @Bean
+    ClusterStateMetrics clusterStateMetrics(ClusterRegistry clusterRegistry) {
+        return new ClusterStateMetrics(clusterRegistry);
     }
 
     /** Every cluster served: the configured ones and the demo ones. */

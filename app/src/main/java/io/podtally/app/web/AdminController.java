@@ -1,12 +1,18 @@
 package io.podtally.app.web;
 
 import io.podtally.cache.PodCountCache;
+import io.podtally.cache.RefreshOutcome;
 import io.podtally.cache.WatchLeases;
+import io.podtally.k8s.ClusterRegistry;
 import io.podtally.k8s.KubernetesCluster;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -36,13 +42,41 @@ final class AdminController {
             + "one-per-cluster lock, ignoring freshness and backoff";
 
     private final ClusterLookup clusters;
+    private final ClusterRegistry registry;
     private final PodCountCache podCounts;
     private final WatchLeases watchLeases;
 
-    AdminController(ClusterLookup clusters, PodCountCache podCounts, WatchLeases watchLeases) {
+    AdminController(ClusterLookup clusters, ClusterRegistry registry, PodCountCache podCounts,
+            WatchLeases watchLeases) {
         this.clusters = clusters;
+        this.registry = registry;
         this.podCounts = podCounts;
         this.watchLeases = watchLeases;
+    }
+
+    @PostMapping("/pod-counts/invalidate-all")
+    @Operation(summary = "Deletes the pod counts of every served cluster, one key at a time, and refreshes them "
+            + "staggered as the warm-up does",
+            description = "Answers 202 at once with the clusters invalidated, those refreshed in the background (in "
+                    + "warm-up order, at most podtally.podcounts.warm-up-max-clusters) and the spread their refreshes "
+                    + "are staggered across (podtally.podcounts.warm-up-spread).")
+    ResponseEntity<Responses.InvalidateAll> invalidateAll() {
+        List<String> names = registry.clusters().stream().map(KubernetesCluster::name).toList();
+        PodCountCache.InvalidateAll result = podCounts.invalidateAll(names);
+        result.outcomes().whenComplete((outcomes, failure) -> {
+            if (failure != null) {
+                log.warn("admin invalidate-all refreshes outcome=failed: {}", failure.toString());
+            } else {
+                Map<String, Long> byOutcome = outcomes.values().stream()
+                        .collect(Collectors.groupingBy(RefreshOutcome::label, TreeMap::new, Collectors.counting()));
+                log.info("admin invalidate-all refreshes outcome={}", byOutcome);
+            }
+        });
+        log.info("admin invalidate-all clusters={} refused={} refreshing={} within={}", result.invalidated().size(),
+                result.refused(), result.refreshed().size(), result.spread());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Responses.InvalidateAll(
+                HttpStatus.ACCEPTED.value(), "pod counts invalidated; refreshes staggered", "invalidate-all",
+                result.invalidated(), result.refused(), result.refreshed(), result.spread().toMillis() / 1000.0));
     }
 
     @PostMapping("/clusters/{cluster}/pod-counts/invalidate")

@@ -162,7 +162,7 @@ final class NodeController {
         NodeUsage usage = metrics.usage(node.name()).orElse(null);
         // like the list's: made of content only, so every replica holding the same data gives the same tag
         String etag = ETags.weak("node", cluster.name(), Fingerprints.node(node), nodes.fingerprint(),
-                view.generation(), view.state(), view.fetchedAt(), metrics.state(),
+                view.generation(), view.state(), view.fetchedAt(), view.lastFailure(), metrics.state(),
                 usage == null ? 0 : Fingerprints.usage(node.name(), usage));
         if (request.checkNotModified(etag)) {
             return null;

@@ -1,6 +1,7 @@
 package io.podtally.app.web;
 
 import io.podtally.cache.FreshnessState;
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountView;
 import io.podtally.k8s.NodeCache;
 import io.podtally.k8s.NodeMetricsCache;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param fetchedAt when the pod counts were fetched, or {@code null}
  * @param metricsState the metrics cache's state
  * @param metricsFingerprint the content fingerprint of the usage held
+ * @param lastFailure the pod counts' last failed or partial refresh, or {@code null}
  */
 record NodeListVersion(
         String cluster,
@@ -34,7 +36,8 @@ record NodeListVersion(
         long generation,
         Instant fetchedAt,
         NodeMetricsCache.MetricsState metricsState,
-        long metricsFingerprint) {
+        long metricsFingerprint,
+        LastFailure lastFailure) {
 
     /** The parts of an answer a change can touch, as event streams name them. */
     static final String NODES = "nodes";
@@ -46,13 +49,13 @@ record NodeListVersion(
             NodeMetricsCache.Snapshot metrics) {
         return new NodeListVersion(cluster, nodes.nodes().size(), nodes.fingerprint(), informer.state(),
                 informer.lastError(), view.state(), view.generation(), view.fetchedAt(), metrics.state(),
-                metrics.fingerprint());
+                metrics.fingerprint(), view.lastFailure());
     }
 
     /** The ETag of the node list answered to {@code query} from this version. */
     String etag(NodeQuery query) {
         return ETags.weak("nodes", cluster, nodesFingerprint, informerState, informerError, generation,
-                podCountState, fetchedAt, metricsState, metricsFingerprint, query.canonical());
+                podCountState, fetchedAt, metricsState, metricsFingerprint, lastFailure, query.canonical());
     }
 
     /** The parts that differ from {@code before}, in a fixed order; empty when the answer is the same. */
@@ -65,7 +68,7 @@ record NodeListVersion(
             changed.add(INFORMER);
         }
         if (podCountState != before.podCountState || generation != before.generation
-                || !Objects.equals(fetchedAt, before.fetchedAt)) {
+                || !Objects.equals(fetchedAt, before.fetchedAt) || !Objects.equals(lastFailure, before.lastFailure)) {
             changed.add(POD_COUNTS);
         }
         if (metricsState != before.metricsState || metricsFingerprint != before.metricsFingerprint) {

@@ -36,14 +36,15 @@ final class PodCountController {
             @RequestParam(name = "cluster_name", required = false) String clusterName, WebRequest request) {
         KubernetesCluster cluster = clusters.require(clusterName);
         PodCountView view = podCounts.read(cluster.name());
-        String etag = ETags.weak("pod-counts", cluster.name(), view.generation(), view.state(), view.fetchedAt());
+        String etag = ETags.weak("pod-counts", cluster.name(), view.generation(), view.state(), view.fetchedAt(),
+                view.lastFailure());
         if (request.checkNotModified(etag)) {
             return null;
         }
         PodCountsInfo info = PodCountsInfo.of(view);
         Map<String, Integer> counts = view.counts() == null ? null : new TreeMap<>(view.counts());
         Responses.PodCountsData data = new Responses.PodCountsData(cluster.name(), info.state(), info.fetchedAt(),
-                info.ageSeconds(), info.complete(), info.source(), info.generation(), counts);
+                info.ageSeconds(), info.complete(), info.source(), info.generation(), counts, info.lastFailure());
         return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache())
                 .body(new Responses.PodCounts(200, Responses.SUCCESS, data));
     }

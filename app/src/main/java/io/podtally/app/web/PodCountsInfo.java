@@ -1,6 +1,7 @@
 package io.podtally.app.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountView;
 import io.podtally.k8s.NodeView;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param uncountedNodes how many of the cluster's nodes joined, or were re-created under their name, after the
  *     counting began: their {@code pod_count} is {@code null} until the next refresh; {@code null} when the snapshot
  *     does not say which nodes it counted
+ * @param lastFailure why and when the last refresh (or watch list) failed or was partial, recorded with the snapshot
+ *     by whichever replica ran it; {@code null} when none since the last complete write
  */
 public record PodCountsInfo(
         String state,
@@ -25,18 +28,33 @@ public record PodCountsInfo(
         Boolean complete,
         String source,
         long generation,
-        @JsonProperty("uncounted_nodes") Integer uncountedNodes) {
+        @JsonProperty("uncounted_nodes") Integer uncountedNodes,
+        @JsonProperty("last_failure") Failure lastFailure) {
 
     /** Where {@code view} stands, without the cluster's nodes: {@code uncounted_nodes} is {@code null}. */
     static PodCountsInfo of(PodCountView view) {
         return new PodCountsInfo(view.state().label(), view.fetchedAt() == null ? null : view.fetchedAt().toString(),
-                view.ageSeconds(), view.complete(), view.source(), view.generation(), null);
+                view.ageSeconds(), view.complete(), view.source(), view.generation(), null,
+                Failure.of(view.lastFailure()));
     }
 
     /** Where {@code view} stands for the cluster's {@code nodes}. */
     static PodCountsInfo of(PodCountView view, List<NodeView> nodes) {
         return new PodCountsInfo(view.state().label(), view.fetchedAt() == null ? null : view.fetchedAt().toString(),
                 view.ageSeconds(), view.complete(), view.source(), view.generation(),
-                view.uncounted(nodes.stream().map(NodeView::uid).toList()));
+                view.uncounted(nodes.stream().map(NodeView::uid).toList()), Failure.of(view.lastFailure()));
+    }
+
+    /**
+     * The last failed or partial refresh of a cluster.
+     *
+     * @param category short, without the failure's text, e.g. {@code timeout}, {@code forbidden}, {@code store}
+     * @param at when it was seen (ISO 8601)
+     */
+    public record Failure(String category, String at) {
+
+        static Failure of(LastFailure failure) {
+            return failure == null ? null : new Failure(failure.category(), failure.at().toString());
+        }
     }
 }

@@ -45,6 +45,8 @@ final class Responses {
      *
      * @param cluster the cluster
      * @param counts active pods per node with at least one; {@code null} while nothing is known
+     * @param lastFailure why and when the last refresh failed or was partial, {@code null} when none since the last
+     *     complete write
      */
     record PodCountsData(
             String cluster,
@@ -54,7 +56,8 @@ final class Responses {
             Boolean complete,
             String source,
             long generation,
-            Map<String, Integer> counts) {
+            Map<String, Integer> counts,
+            @JsonProperty("last_failure") PodCountsInfo.Failure lastFailure) {
     }
 
     /**
@@ -126,5 +129,18 @@ final class Responses {
 
     /** An accepted admin action. */
     record AdminAction(int code, String message, String cluster, String action) {
+    }
+
+    /**
+     * An accepted {@code invalidate-all}.
+     *
+     * @param clusters the clusters whose counts were deleted
+     * @param refused the clusters whose key the store refused (left as they were)
+     * @param refreshing the clusters refreshed in the background, in the order of their refreshes; the others are
+     *     counted when next asked for
+     * @param spreadSeconds the refreshes are staggered across this many seconds
+     */
+    record InvalidateAll(int code, String message, String action, List<String> clusters, List<String> refused,
+            List<String> refreshing, @JsonProperty("spread_seconds") double spreadSeconds) {
     }
 }

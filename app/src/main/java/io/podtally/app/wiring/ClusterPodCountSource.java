@@ -44,7 +44,7 @@ public final class ClusterPodCountSource implements PodCountSource {
         Set<String> nodeUids = nodeUids(target.nodes());
         PodCountResult result = target.podCounter().count(keepGoing);
         return new SourceCounts(result.countsByNode(), result.complete(), result.pages(), result.pods(), SOURCE,
-                result.failure(), nodeUids);
+                result.failure(), nodeUids, result.failureCategory());
     }
 
     private static Set<String> nodeUids(NodeCache nodes) {

@@ -48,14 +48,14 @@ public final class ClusterPodCountWatches implements PodCountWatches {
             PodWatch.Status status = watch.status();
             return new Status(status.state().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     status.state() == PodWatch.State.WATCHING, status.version(), status.lists(), status.events(),
-                    status.since());
+                    status.since(), status.lastFailureCategory());
         }
 
         @Override
         public SourceCounts counts() {
             PodWatch.Counts counts = watch.counts();
             return counts == null ? null : new SourceCounts(counts.countsByNode(), counts.complete(), counts.pages(),
-                    counts.pods(), SOURCE, counts.failure());
+                    counts.pods(), SOURCE, counts.failure(), null, counts.failureCategory());
         }
 
         @Override

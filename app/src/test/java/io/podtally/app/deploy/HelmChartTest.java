@@ -8,18 +8,31 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.podtally.app.wiring.RedisSettingsFactory;
+import io.podtally.cache.redis.RedisConnectionSettings;
+import io.podtally.cache.redis.RedisTlsServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.yaml.snakeyaml.Yaml;
 
 @DisplayName("Helm chart charts/podtally, linted and rendered by Helm")
@@ -214,6 +227,179 @@ class HelmChartTest {
     }
 
     @Test
+    @DisplayName("uses Redis Sentinel from redis.sentinel, with the Sentinels' password and TLS certificates from Secrets")
+    void usesSentinelWithTlsSecrets() {
+        Manifests manifests = render("values-redis-sentinel-tls.yaml", Map.of());
+        Map<String, Object> config = config(manifests);
+        Map<String, Object> redis = Yamls.map(config, "spring.data.redis");
+        Map<String, Object> container = podtallyContainer(manifests);
+        Map<String, Object> podSpec = Yamls.map(manifests.get("Deployment", FULLNAME), "spec.template.spec");
+
+        assertThat(redis)
+                .containsEntry("sentinel", Map.of("master", "mymaster",
+                        "nodes", "sentinel-0.redis:26379,sentinel-1.redis:26379,sentinel-2.redis:26379"))
+                .containsEntry("database", 1)
+                .containsEntry("username", "podtally")
+                .containsEntry("ssl", Map.of("enabled", true, "bundle", "redis"))
+                .doesNotContainKeys("host", "port", "password", "cluster");
+        assertThat(Yamls.at(config, "spring.ssl.bundle.pem.redis")).isEqualTo(Map.of(
+                "truststore", Map.of("certificate", "file:/etc/podtally/redis-tls/ca/ca.crt"),
+                "keystore", Map.of("certificate", "file:/etc/podtally/redis-tls/client/tls.crt",
+                        "private-key", "file:/etc/podtally/redis-tls/client/tls.key")));
+        assertThat(Yamls.at(config, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.at(container, "env.[name=SPRING_DATA_REDIS_SENTINEL_PASSWORD].valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", "redis-sentinel", "key", "password"));
+        assertThat(Yamls.at(container, "env.[name=SPRING_DATA_REDIS_PASSWORD].valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", FULLNAME, "key", "redis-password"));
+        assertThat(Yamls.at(container, "volumeMounts.[name=redis-tls-ca].mountPath")).isEqualTo("/etc/podtally/redis-tls/ca");
+        assertThat(Yamls.at(container, "volumeMounts.[name=redis-tls-client].mountPath"))
+                .isEqualTo("/etc/podtally/redis-tls/client");
+        assertThat(Yamls.at(podSpec, "volumes.[name=redis-tls-ca].secret.secretName")).isEqualTo("redis-ca");
+        assertThat(Yamls.at(podSpec, "volumes.[name=redis-tls-client].secret.secretName")).isEqualTo("redis-client");
+        assertThat(manifests.find("Deployment", FULLNAME + "-redis")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("accepts podtally.store=redis with a Sentinel or a Redis Cluster and no redis.external.host")
+    void acceptsRedisStoreWithSentinelOrCluster() {
+        assertThat(Yamls.at(config(render("values-redis-sentinel-tls.yaml", Map.of("podtally.store", "redis"))),
+                "spring.data.redis.sentinel.master")).isEqualTo("mymaster");
+        assertThat(Yamls.at(config(render("values-redis-cluster.yaml", Map.of("podtally.store", "redis"))),
+                "podtally.store")).isEqualTo("redis");
+    }
+
+    @Test
+    @DisplayName("the Sentinel and TLS settings it renders bind in podtally: Sentinel master and nodes, TLS with the "
+            + "mounted CA as trust and the mounted client certificate as keys")
+    void renderedSentinelTlsBindsInTheApp() {
+        Map<String, Object> config = config(render("values-redis-sentinel-tls.yaml", Map.of()));
+        try (RedisTlsServer tls = RedisTlsServer.start()) {
+            Map<String, Path> mounted = Map.of(
+                    "/etc/podtally/redis-tls/ca/ca.crt", tls.ca(),
+                    "/etc/podtally/redis-tls/client/tls.crt", tls.ca().resolveSibling("server.crt"),
+                    "/etc/podtally/redis-tls/client/tls.key", tls.ca().resolveSibling("server.key"));
+            List<String> properties = new ArrayList<>();
+            flatten("spring", Yamls.map(config, "spring"), properties);
+            properties.replaceAll(p -> {
+                for (Map.Entry<String, Path> file : mounted.entrySet()) {
+                    p = p.replace("file:" + file.getKey(), "file:" + file.getValue());
+                }
+                return p;
+            });
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SslAutoConfiguration.class))
+                    .withPropertyValues(properties.toArray(String[]::new))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        RedisConnectionSettings settings = RedisSettingsFactory.create(
+                                context.getBean(DataRedisConnectionDetails.class),
+                                context.getBean(DataRedisProperties.class), Duration.ofSeconds(30));
+                        assertThat(settings.sentinel()).isTrue();
+                        assertThat(settings.sentinelMaster()).isEqualTo("mymaster");
+                        assertThat(settings.sentinelNodes()).containsExactly("sentinel-0.redis:26379",
+                                "sentinel-1.redis:26379", "sentinel-2.redis:26379");
+                        assertThat(settings.database()).isEqualTo(1);
+                        assertThat(settings.username()).isEqualTo("podtally");
+                        assertThat(settings.ssl()).isTrue();
+                        assertThat(settings.sslTrust()).isNotNull();
+                        assertThat(settings.sslKeys()).isNotNull();
+                    });
+        }
+    }
+
+    /** {@code prefix.key=value} of every leaf of {@code tree}. */
+    private static void flatten(String prefix, Map<String, Object> tree, List<String> into) {
+        tree.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> child) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) child;
+                flatten(prefix + "." + key, map, into);
+            } else {
+                into.add(prefix + "." + key + "=" + value);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("uses Redis Cluster from redis.cluster.nodes; TLS with the JVM's CAs needs no Secret")
+    void usesRedisCluster() {
+        Manifests manifests = render("values-redis-cluster.yaml", Map.of("redis.tls.enabled", true));
+        Map<String, Object> config = config(manifests);
+
+        assertThat(Yamls.map(config, "spring.data.redis"))
+                .containsEntry("cluster", Map.of("nodes", "redis-0.redis:6379,redis-1.redis:6379,redis-2.redis:6379"))
+                .containsEntry("ssl", Map.of("enabled", true))
+                .doesNotContainKeys("host", "port", "sentinel", "database");
+        assertThat(Yamls.at(config, "spring.ssl")).isNull();
+        assertThat(Yamls.at(config, "podtally.store")).isEqualTo("redis");
+        assertThat(Yamls.list(Yamls.map(manifests.get("Deployment", FULLNAME), "spec.template.spec"), "volumes"))
+                .noneMatch(v -> String.valueOf(Yamls.at(v, "name")).startsWith("redis-tls"));
+        assertThat(installDryRun(Map.of("redis.cluster.nodes[0]", "redis-0.redis:6379")))
+                .contains("shared through the Redis Cluster redis-0.redis:6379");
+    }
+
+    @Test
+    @DisplayName("renders no PrometheusRule by default; when asked, one whose rules use only metrics podtally exports, "
+            + "with stale-for in seconds and the configured labels, the same rules as docs/operations.md")
+    void rendersPrometheusRule() throws Exception {
+        assertThat(render(null, Map.of()).ofKind("PrometheusRule")).isEmpty();
+
+        Manifests manifests = render(null, Map.of("metrics.prometheusRule.enabled", true,
+                "metrics.prometheusRule.labels.release", "kube-prometheus",
+                "metrics.prometheusRule.additionalRuleLabels.team", "platform"));
+        Map<String, Object> rule = manifests.get("PrometheusRule", FULLNAME);
+
+        assertThat(rule.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(Yamls.map(rule, "metadata.labels")).containsEntry("release", "kube-prometheus");
+        List<Object> rules = Yamls.list(rule, "spec.groups.[name=podtally].rules");
+        assertThat(rules).extracting(r -> Yamls.at(r, "alert")).containsExactly("PodtallyPodCountsStale",
+                "PodtallyRefreshFailing", "PodtallyStoreErrors", "PodtallyInformerDegraded",
+                "PodtallyMetricsUnavailable", "PodtallyWatchLeaseUnheld");
+        assertThat(rules).allSatisfy(r -> {
+            assertThat(Yamls.at(r, "for")).isNotNull();
+            assertThat(Yamls.map(r, "labels")).containsEntry("team", "platform").containsKey("severity");
+            String expr = (String) Yamls.at(r, "expr");
+            assertThat(Pattern.compile("podtally_[a-z_]+").matcher(expr).results().map(m -> m.group()))
+                    .isSubsetOf(EXPORTED_METRICS);
+        });
+        assertThat(Yamls.at(rules.get(0), "expr")).isEqualTo("min by (cluster) (podtally_podcounts_age_seconds) > 600");
+        assertThat(Yamls.at(render(null, Map.of("metrics.prometheusRule.enabled", true,
+                "podtally.podcounts.staleFor", "PT15M")).get("PrometheusRule", FULLNAME),
+                "spec.groups.[name=podtally].rules.[alert=PodtallyPodCountsStale].expr"))
+                .isEqualTo("min by (cluster) (podtally_podcounts_age_seconds) > 900");
+
+        String operations = Files.readString(RepositoryRoot.find().resolve("docs/operations.md"));
+        assertThat(rules).allSatisfy(r -> assertThat(operations)
+                .contains("- alert: " + Yamls.at(r, "alert"))
+                .contains("expr: " + Yamls.at(r, "expr"))
+                .contains("for: " + Yamls.at(r, "for")));
+    }
+
+    /** The Prometheus names of the podtally meters the alert rules may use, with the meter names in the code. */
+    private static final Map<String, String> EXPORTED = Map.of(
+            "podtally_podcounts_age_seconds", "podtally.podcounts.age",
+            "podtally_podcounts_refresh_seconds_count", "podtally.podcounts.refresh",
+            "podtally_podcounts_store_errors_total", "podtally.podcounts.store.errors",
+            "podtally_informer_state", "podtally.informer.state",
+            "podtally_metrics_state", "podtally.metrics.state",
+            "podtally_watch_leases", "podtally.watch.leases");
+    private static final List<String> EXPORTED_METRICS = List.copyOf(EXPORTED.keySet());
+
+    @Test
+    @DisplayName("the meters the alert rules use are defined in the code")
+    void alertMetricsExist() throws Exception {
+        StringBuilder sources = new StringBuilder();
+        for (String module : List.of("cache-module", "app")) {
+            try (Stream<Path> files = Files.walk(RepositoryRoot.find().resolve(module + "/src/main/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    sources.append(Files.readString(file));
+                }
+            }
+        }
+        assertThat(EXPORTED.values()).allSatisfy(meter -> assertThat(sources).contains('"' + meter + '"'));
+    }
+
+    @Test
     @DisplayName("sets podtally.store=redis whenever it configures a Redis, bundled or external, even with store auto")
     void usesRedisStoreWhenRedisConfigured() {
         Map<String, Object> external = config(render(null,
@@ -386,6 +572,9 @@ class HelmChartTest {
                 Arguments.of(Map.of("podtally.store", "redis"), "redis.external.host"),
                 Arguments.of(Map.of("redis.bundled.enabled", true), "redis.bundled.password"),
                 Arguments.of(Map.of("redis.external.port", 70000), "redis.external.port"),
+                Arguments.of(Map.of("redis.sentinel.master", "mymaster"), "redis.sentinel.nodes"),
+                Arguments.of(Map.of("redis.cluster.nodes[0]", "redis-0 6379"), "redis.cluster.nodes"),
+                Arguments.of(Map.of("redis.tls.caKey", "../ca.crt"), "redis.tls.caKey"),
                 Arguments.of(Map.of("replicas", 3), "replicas"));
     }
 

@@ -3,6 +3,7 @@ package io.podtally.app.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podtally.cache.FreshnessState;
+import io.podtally.cache.LastFailure;
 import io.podtally.k8s.NodeMetricsCache.MetricsState;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class NodeListChangeDetectorTest {
 
     private static NodeListVersion version(FreshnessState state, long generation, long nodes, long metrics) {
         return new NodeListVersion("c", 3, nodes, "synced", null, state, generation,
-                generation == 0 ? null : FETCHED, MetricsState.AVAILABLE, metrics);
+                generation == 0 ? null : FETCHED, MetricsState.AVAILABLE, metrics, null);
     }
 
     @Nested
@@ -65,6 +66,22 @@ class NodeListChangeDetectorTest {
                     .containsExactly(List.of("pod_counts"), List.of("pod_counts"), List.of("pod_counts"));
             assertThat(changes).extracting(c -> c.version().podCountState())
                     .containsExactly(FreshnessState.STALE, FreshnessState.FRESH, FreshnessState.LOADING);
+        }
+
+        @Test
+        @DisplayName("reports a new last failure of the same snapshot (a backoff without a new generation) as pod_counts")
+        void lastFailureChange() {
+            current.put("c", version(FreshnessState.STALE, 4, 10, 20));
+            detector.watch("c");
+
+            NodeListVersion stale = version(FreshnessState.STALE, 4, 10, 20);
+            current.put("c", new NodeListVersion("c", 3, 10, "synced", null, FreshnessState.STALE, 4, FETCHED,
+                    MetricsState.AVAILABLE, 20, new LastFailure("timeout", FETCHED.plusSeconds(400))));
+            detector.check("c");
+
+            assertThat(changes).extracting(NodeListChange::changed).containsExactly(List.of("pod_counts"));
+            NodeQuery all = NodeQuery.parse(Map.of(), 5000);
+            assertThat(current.get("c").etag(all)).isNotEqualTo(stale.etag(all));
         }
 
         @Test

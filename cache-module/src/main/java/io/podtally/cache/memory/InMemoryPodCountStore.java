@@ -1,5 +1,6 @@
 package io.podtally.cache.memory;
 
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
@@ -46,16 +47,16 @@ public final class InMemoryPodCountStore implements PodCountStore {
     }
 
     @Override
-    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+    public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         entries.compute(cluster, (c, current) -> {
             Entry stored = current != null && current.expiresAt().isAfter(clock.instant()) ? current : null;
             if (stored == null) {
                 return new Entry(
                         new PodCountSnapshot(Map.of(), null, null, null, null, nextAttempt, false, null, 0, 0, 0,
-                                failures),
+                                failures, null, failure),
                         expiry());
             }
-            return new Entry(stored.snapshot().withBackoff(nextAttempt, failures), stored.expiresAt());
+            return new Entry(stored.snapshot().withBackoff(nextAttempt, failures, failure), stored.expiresAt());
         });
     }
 

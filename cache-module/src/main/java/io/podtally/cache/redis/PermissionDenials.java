@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.RecentClusters;
@@ -46,9 +47,9 @@ final class PermissionDenials {
             }
 
             @Override
-            public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+            public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
                 watched(() -> {
-                    store.setBackoff(cluster, nextAttempt, failures);
+                    store.setBackoff(cluster, nextAttempt, failures, failure);
                     return null;
                 });
             }

@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ final class PodCountHash {
     static final String PODS = "@pods";
     static final String GENERATION = "@generation";
     static final String FAILURES = "@failures";
+    /** The category of the last failed or partial refresh (see {@link io.podtally.cache.LastFailure}). */
+    static final String LAST_ERROR = "@last_error";
+    /** When it was seen, epoch milliseconds. */
+    static final String LAST_ERROR_AT = "@last_error_at";
     /**
      * The uids of the nodes the counts cover, comma-separated. Not a {@link #META_FIELDS meta field}: it belongs to
      * the counts, so a read that finds the kept snapshot intact does not fetch it again.
@@ -36,7 +41,7 @@ final class PodCountHash {
 
     /** The meta fields, {@code @generation} and {@code @fetched_at} first. */
     static final List<String> META_FIELDS = List.of(GENERATION, FETCHED_AT, ENDED_AT, FRESH_UNTIL, STALE_UNTIL,
-            NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES);
+            NEXT_ATTEMPT, COMPLETE, SOURCE, PAGES, PODS, FAILURES, LAST_ERROR, LAST_ERROR_AT);
 
     private PodCountHash() {}
 
@@ -59,6 +64,10 @@ final class PodCountHash {
         addPair(pairs, PAGES, Integer.toString(snapshot.pages()));
         addPair(pairs, PODS, Long.toString(snapshot.pods()));
         addPair(pairs, FAILURES, Integer.toString(snapshot.failures()));
+        if (snapshot.lastFailure() != null) {
+            addPair(pairs, LAST_ERROR, snapshot.lastFailure().category());
+            addPair(pairs, LAST_ERROR_AT, millis(snapshot.lastFailure().at()));
+        }
         if (snapshot.nodeUids() != null) {
             addPair(pairs, NODE_UIDS, String.join(",", new TreeSet<>(snapshot.nodeUids())));
         }
@@ -101,7 +110,14 @@ final class PodCountHash {
                 number(meta, PODS),
                 number(meta, GENERATION),
                 (int) Math.min(Integer.MAX_VALUE, number(meta, FAILURES)),
-                uids(meta.get(NODE_UIDS)));
+                uids(meta.get(NODE_UIDS)),
+                lastFailure(meta));
+    }
+
+    /** The last failure, or {@code null} without {@code @last_error_at}; a category alone is ignored. */
+    private static LastFailure lastFailure(Map<String, String> meta) {
+        Instant at = instant(meta, LAST_ERROR_AT);
+        return at == null ? null : new LastFailure(meta.get(LAST_ERROR), at);
     }
 
     private static Set<String> uids(String joined) {

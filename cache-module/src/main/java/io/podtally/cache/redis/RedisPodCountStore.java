@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
@@ -186,10 +187,11 @@ public final class RedisPodCountStore implements PodCountStore {
     }
 
     @Override
-    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+    public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         try {
             redis.execute(BACKOFF, List.of(key(cluster)), PodCountHash.millis(nextAttempt), Integer.toString(failures),
-                    retentionMillis);
+                    retentionMillis, failure == null ? "" : failure.category(),
+                    failure == null ? "" : PodCountHash.millis(failure.at()));
         } catch (DataAccessException e) {
             throw unavailable("backoff", cluster, e);
         }
@@ -214,7 +216,7 @@ public final class RedisPodCountStore implements PodCountStore {
         PodCountSnapshot withMeta(PodCountSnapshot meta) {
             return new PodCountSnapshot(snapshot.counts(), meta.fetchedAt(), meta.endedAt(), meta.freshUntil(),
                     meta.staleUntil(), meta.nextAttempt(), meta.complete(), meta.source(), meta.pages(), meta.pods(),
-                    meta.generation(), meta.failures(), snapshot.nodeUids());
+                    meta.generation(), meta.failures(), snapshot.nodeUids(), meta.lastFailure());
         }
     }
 }

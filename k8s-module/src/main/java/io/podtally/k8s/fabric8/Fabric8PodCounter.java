@@ -150,17 +150,19 @@ public final class Fabric8PodCounter implements PodCounter {
         boolean first = true;
         while (true) {
             if (!first && !keepGoing.getAsBoolean()) {
-                PodCountResult result = attempt.result(false, restarts, elapsed(start), "stopped by the caller", true);
+                PodCountResult result = attempt.result(false, restarts, elapsed(start), "stopped by the caller", "stopped",
+                        true);
                 log.info("Pod count of {} stopped by the caller after {} pages", target, result.pages());
                 return result;
             }
             first = false;
             if (attempt.pages >= settings.maxPages()) {
-                return partial(attempt, restarts, start, "page cap of " + settings.maxPages() + " pages reached");
+                return partial(attempt, restarts, start, "page cap of " + settings.maxPages() + " pages reached",
+                        "page-cap");
             }
             long left = deadline - nanoTime.getAsLong();
             if (left <= 0) {
-                return partial(attempt, restarts, start, "deadline of " + settings.deadline() + " exceeded");
+                return partial(attempt, restarts, start, "deadline of " + settings.deadline() + " exceeded", "timeout");
             }
             int number = attempt.pages + 1;
             Outcome outcome = fetch(number, attempt.continueToken, Math.min(left, settings.pageTimeout().toNanos()));
@@ -178,7 +180,7 @@ public final class Fabric8PodCounter implements PodCounter {
             } else if (outcome instanceof Outcome.Expired expired) {
                 if (restarts >= settings.maxRestarts()) {
                     return partial(attempt, restarts, start, "page " + number + " expired (410 "
-                            + expired.reason() + ") after " + restarts + " restarts");
+                            + expired.reason() + ") after " + restarts + " restarts", "gone");
                 }
                 restarts++;
                 visitor.restarted();
@@ -190,27 +192,28 @@ public final class Fabric8PodCounter implements PodCounter {
                         ? settings.maxRetryAfter() : throttled.retryAfter());
                 if (nanoTime.getAsLong() + wait.toNanos() >= deadline) {
                     return partial(attempt, restarts, start, "page " + number + " throttled (429, Retry-After "
-                            + throttled.retryAfter().toSeconds() + " s) beyond the deadline");
+                            + throttled.retryAfter().toSeconds() + " s) beyond the deadline", "too-many-requests");
                 }
                 log.debug("Pod page {} of {} throttled (429); retrying in {} ms", number, target, wait.toMillis());
                 try {
                     TimeUnit.NANOSECONDS.sleep(wait.toNanos());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return partial(attempt, restarts, start, "interrupted while waiting for Retry-After");
+                    return partial(attempt, restarts, start, "interrupted while waiting for Retry-After", "stopped");
                 }
             } else if (nanoTime.getAsLong() - deadline >= 0) {
                 return partial(attempt, restarts, start, "deadline of " + settings.deadline() + " exceeded during page "
-                        + number);
+                        + number, "timeout");
             } else {
-                return partial(attempt, restarts, start, "page " + number + " failed: "
-                        + ((Outcome.Failed) outcome).message());
+                Outcome.Failed failed = (Outcome.Failed) outcome;
+                return partial(attempt, restarts, start, "page " + number + " failed: " + failed.message(),
+                        failed.category());
             }
         }
     }
 
-    private PodCountResult partial(Attempt attempt, int restarts, long start, String failure) {
-        PodCountResult result = attempt.result(false, restarts, elapsed(start), failure);
+    private PodCountResult partial(Attempt attempt, int restarts, long start, String failure, String category) {
+        PodCountResult result = attempt.result(false, restarts, elapsed(start), failure, category, false);
         log.warn("Partial pod count of {}: {} pods on {} nodes in {} pages; {}", target, result.pods(),
                 result.countsByNode().size(), result.pages(), failure);
         return result;
@@ -237,13 +240,15 @@ public final class Fabric8PodCounter implements PodCounter {
         }
 
         PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure) {
-            return result(complete, restarts, elapsed, failure, false);
+            return result(complete, restarts, elapsed, failure, null, false);
         }
 
-        PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure, boolean stopped) {
+        PodCountResult result(boolean complete, int restarts, Duration elapsed, String failure, String category,
+                boolean stopped) {
             Map<String, Integer> byNode = new HashMap<>(counts.size() * 2);
             counts.forEach((node, n) -> byNode.put(node, n[0]));
-            return new PodCountResult(byNode, complete, pages, pods, unscheduled, restarts, elapsed, failure, stopped);
+            return new PodCountResult(byNode, complete, pages, pods, unscheduled, restarts, elapsed, failure, stopped,
+                    category);
         }
     }
 
@@ -258,7 +263,12 @@ public final class Fabric8PodCounter implements PodCounter {
         record Throttled(Duration retryAfter) implements Outcome {
         }
 
-        record Failed(String message) implements Outcome {
+        /** A failed page; {@code category} as in {@link PodCountResult#failureCategory()}. */
+        record Failed(String message, String category) implements Outcome {
+
+            Failed(String message) {
+                this(message, "error");
+            }
         }
     }
 
@@ -274,23 +284,25 @@ public final class Fabric8PodCounter implements PodCounter {
         try {
             future = http.consumeBytes(request, consumer);
         } catch (IllegalStateException | KubernetesClientException e) {
-            return new Outcome.Failed(describe(e));
+            return new Outcome.Failed(describe(e), Fabric8Clients.categorize(e).label());
         }
         HttpResponse<AsyncBody> response;
         try {
             response = future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+            return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms",
+                    "timeout");
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            return new Outcome.Failed("interrupted");
+            return new Outcome.Failed("interrupted", "stopped");
         } catch (ExecutionException e) {
             if (isTimeout(e.getCause())) {
-                return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+                return new Outcome.Failed("no answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms",
+                        "timeout");
             }
-            return new Outcome.Failed(describe(e.getCause()));
+            return new Outcome.Failed(describe(e.getCause()), Fabric8Clients.categorize(e.getCause()).label());
         }
         AsyncBody body = response.body();
         if (response.code() == 200) {
@@ -302,11 +314,11 @@ public final class Fabric8PodCounter implements PodCounter {
         } catch (TimeoutException e) {
             body.cancel();
             return new Outcome.Failed("HTTP " + response.code() + ", body not complete within "
-                    + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+                    + Duration.ofNanos(timeoutNanos).toMillis() + " ms", "timeout");
         } catch (InterruptedException e) {
             body.cancel();
             Thread.currentThread().interrupt();
-            return new Outcome.Failed("interrupted");
+            return new Outcome.Failed("interrupted", "stopped");
         } catch (ExecutionException | CancellationException e) {
             return new Outcome.Failed("HTTP " + response.code() + ", reading the body failed: " + describe(e));
         }
@@ -323,10 +335,11 @@ public final class Fabric8PodCounter implements PodCounter {
         } catch (JacksonException | IllegalArgumentException e) {
             body.cancel();
             if (stream.timedOut()) {
-                return new Outcome.Failed("no complete answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
+                return new Outcome.Failed("no complete answer within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms",
+                        "timeout");
             }
             if (Thread.currentThread().isInterrupted()) {
-                return new Outcome.Failed("interrupted");
+                return new Outcome.Failed("interrupted", "stopped");
             }
             return new Outcome.Failed("unreadable answer (HTTP 200): " + describe(e));
         } finally {
@@ -354,7 +367,17 @@ public final class Fabric8PodCounter implements PodCounter {
         if (code == 429) {
             return new Outcome.Throttled(retryAfter(response.header("Retry-After")));
         }
-        return new Outcome.Failed("HTTP " + code + (status.isEmpty() ? "" : ": " + status));
+        return new Outcome.Failed("HTTP " + code + (status.isEmpty() ? "" : ": " + status), categoryOf(code));
+    }
+
+    /** The category of a page answered with an HTTP error other than 410 and 429. */
+    static String categoryOf(int code) {
+        return switch (code) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 408, 504 -> "timeout";
+            default -> code >= 500 ? "unavailable" : "error";
+        };
     }
 
     /**

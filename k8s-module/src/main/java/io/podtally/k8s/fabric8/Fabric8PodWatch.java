@@ -49,6 +49,7 @@ public final class Fabric8PodWatch implements PodWatch {
     private long lists;
     private long events;
     private String lastFailure;
+    private String lastFailureCategory;
     private boolean relistAsked;
     private boolean watchEnded;
     private boolean closed;
@@ -102,7 +103,7 @@ public final class Fabric8PodWatch implements PodWatch {
     public Status status() {
         lock.lock();
         try {
-            return new Status(state, version, since, lists, events, lastFailure);
+            return new Status(state, version, since, lists, events, lastFailure, lastFailureCategory);
         } finally {
             lock.unlock();
         }
@@ -169,9 +170,10 @@ public final class Fabric8PodWatch implements PodWatch {
                 try {
                     if (pods == null && result.pages() > 0) {
                         partial = new Counts(result.countsByNode(), false, result.pods(), result.pages(), failure,
-                                ++version);
+                                ++version, result.failureCategory());
                     }
                     lastFailure = failure;
+                    lastFailureCategory = result.complete() ? "error" : result.failureCategory();
                 } finally {
                     lock.unlock();
                 }
@@ -212,7 +214,7 @@ public final class Fabric8PodWatch implements PodWatch {
                     .build(), new Events());
         } catch (KubernetesClientException e) {
             log.warn("Opening the pod watch of {} failed: {}", cluster, e.getMessage());
-            failed("opening the watch failed: " + e.getMessage());
+            failed("opening the watch failed: " + e.getMessage(), Fabric8Clients.categorize(e).label());
             return false;
         }
         enter(State.WATCHING, null);
@@ -233,10 +235,11 @@ public final class Fabric8PodWatch implements PodWatch {
         }
     }
 
-    private void failed(String failure) {
+    private void failed(String failure, String category) {
         lock.lock();
         try {
             lastFailure = failure;
+            lastFailureCategory = category;
             watchEnded = true;
             wake.signalAll();
         } finally {
@@ -289,7 +292,7 @@ public final class Fabric8PodWatch implements PodWatch {
                 return;
             }
             log.warn("The pod watch of {} ended: {}", cluster, cause.getMessage());
-            failed("the watch ended: " + cause.getMessage());
+            failed("the watch ended: " + cause.getMessage(), Fabric8Clients.categorize(cause).label());
         }
 
         @Override
@@ -339,6 +342,7 @@ public final class Fabric8PodWatch implements PodWatch {
                 lastFailure = failure;
             } else if (next == State.WATCHING) {
                 lastFailure = null;
+                lastFailureCategory = null;
             }
         } finally {
             lock.unlock();

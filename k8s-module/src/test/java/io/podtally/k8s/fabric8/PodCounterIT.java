@@ -86,6 +86,7 @@ class PodCounterIT {
     private static void assertExact(PodCountResult result) {
         assertThat(result.complete()).isTrue();
         assertThat(result.failure()).isNull();
+        assertThat(result.failureCategory()).isNull();
         assertThat(result.countsByNode()).isEqualTo(sim.activePodsByNode());
         assertThat(result.pods()).isEqualTo(listed);
         assertThat(result.unscheduled()).isEqualTo(sim.unscheduledActivePods());
@@ -144,6 +145,7 @@ class PodCounterIT {
         assertThat(result.pages()).isEqualTo(2);
         assertThat(result.pods()).isEqualTo(2L * PAGE);
         assertThat(result.failure()).contains("410");
+        assertThat(result.failureCategory()).isEqualTo("gone");
         assertThat(sim.requestCounts().get(RequestKind.POD_LIST_SEQUENCES)).isEqualTo(4);
         assertFormat();
     }
@@ -187,6 +189,7 @@ class PodCounterIT {
         assertLowerBounds(result);
         assertThat(result.pages()).isEqualTo(1);
         assertThat(result.failure()).contains("429");
+        assertThat(result.failureCategory()).isEqualTo("too-many-requests");
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -202,6 +205,7 @@ class PodCounterIT {
         assertThat(result.pods()).isEqualTo(2L * PAGE);
         assertThat(result.restarts()).isZero();
         assertThat(result.failure()).contains("page 3").contains("500");
+        assertThat(result.failureCategory()).isEqualTo("unavailable");
         assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).as("no retry of a failed page").isEqualTo(3);
         assertFormat();
     }
@@ -219,6 +223,7 @@ class PodCounterIT {
         assertThat(result.pages()).isEqualTo(1);
         assertThat(result.pods()).isEqualTo(PAGE);
         assertThat(result.failure()).contains("page 2").contains("500 ms");
+        assertThat(result.failureCategory()).isEqualTo("timeout");
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -233,6 +238,7 @@ class PodCounterIT {
         assertLowerBounds(result);
         assertThat(result.pages()).isEqualTo(3);
         assertThat(result.failure()).contains("page cap");
+        assertThat(result.failureCategory()).isEqualTo("page-cap");
         assertThat(sim.requestCounts().get(RequestKind.POD_LIST_PAGES)).isEqualTo(3);
     }
 
@@ -248,6 +254,7 @@ class PodCounterIT {
         assertLowerBounds(result);
         assertThat(result.pages()).isBetween(1, 3);
         assertThat(result.failure()).contains("deadline");
+        assertThat(result.failureCategory()).isEqualTo("timeout");
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -263,6 +270,7 @@ class PodCounterIT {
         assertThat(result.pods()).isZero();
         assertThat(result.countsByNode()).isEmpty();
         assertThat(result.failure()).startsWith("page 1 failed").doesNotContain(SimulatedCluster.TOKEN);
+        assertThat(result.failureCategory()).isEqualTo("unreachable");
     }
 
     @Test
@@ -276,6 +284,7 @@ class PodCounterIT {
         assertThat(result.pages()).isZero();
         assertThat(result.countsByNode()).isEmpty();
         assertThat(result.failure()).contains("503");
+        assertThat(result.failureCategory()).isEqualTo("unavailable");
     }
 
     @Test
