@@ -24,7 +24,7 @@ final class WatchDescriptions {
             + " lease holder with its counts loaded from the watch: used heap (`jvm.memory.used`, area heap) after two"
             + " full collections asked with `jcmd <pid> GC.run`, median of three readings. The watch's bytes per pod"
             + " are the difference divided by the active pods. The baseline is fabric8's default pod informer"
-            + " (`pods().inAnyNamespace().withLimit(1000).inform()`, full `Pod` objects; one unpaged LIST of every pod did not fit a 4 GiB heap) on the same cluster in a JVM of its own:"
+            + " (`pods().inAnyNamespace().withLimit(1000).inform()`, full `Pod` objects, about 5.5 kB of JSON each from the simulated server; it did not sync within a 4 GiB heap) on the same cluster in a JVM of its own:"
             + " used heap after `System.gc()` with the informer synced, minus before the client was built, divided"
             + " by the pods it holds.";
 

@@ -23,7 +23,8 @@ import io.podtally.k8s.sim.SimulatedCluster;
  *
  * <p>Arguments, {@code key=value} separated by spaces: {@code parts=latency,cost,heap,load} (all by default),
  * {@code period=10m} (the API-load period), {@code changes=150} (latency), {@code phase=30s} (each event-cost
- * phase), {@code replicas=3}; then the output file. System property {@code watch.command}: how the run was started,
+ * phase), {@code replicas=3}, {@code informer-heap=10g} (-Xmx of the informer baseline's JVM: 150,000 full pods do
+ * not fit 4 GiB); then the output file. System property {@code watch.command}: how the run was started,
  * as the section quotes it (the Maven profile's command by default).
  */
 public final class WatchModeBenchmark {
@@ -57,6 +58,7 @@ public final class WatchModeBenchmark {
         int changes = Integer.parseInt(options.getOrDefault("changes", "150"));
         Duration phase = parse(options.getOrDefault("phase", "30s"));
         int replicas = Integer.parseInt(options.getOrDefault("replicas", "3"));
+        String informerHeap = options.getOrDefault("informer-heap", "10g");
         Path output = Path.of(args.length > 1 ? args[1] : "docs/performance.md");
         Path workDir = Files.createDirectories(Path.of("bench", "target", "watch-mode"));
         Machine machine = Machine.current();
@@ -88,7 +90,7 @@ public final class WatchModeBenchmark {
                 try (WatchDeployment deployment = WatchDeployment.prepare("heap", "large",
                         SimulatedCluster.large().seed(11).pageLatency(Duration.ZERO), workDir)) {
                     write(workDir, "heap", header, WatchHeap.render(
-                            new WatchHeap(deployment, client, workDir).run(HEAP, "4g")));
+                            new WatchHeap(deployment, client, workDir).run(HEAP, informerHeap)));
                 }
             });
         }
