@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link PodCountBackend} that serves from a fallback (memory) while it keeps trying to start its target (Redis)
  * in the background, and switches to the target for good once it starts. Its store, recent clusters, lock and
- * events forward every call to the backend in use, so the cache built on them reads, locks and publishes through
- * the target from the switch on; the listeners subscribed so far are subscribed to the target's events. What the
+ * events, and its watch lease and replica registry, forward every call to the backend in use, so the cache and the
+ * watch mode built on them read, lock, publish and take leases through the target from the switch on; the listeners subscribed so far are subscribed to the target's events. What the
  * fallback holds is not copied: the target is the source of truth. The fallback is closed after the switch.
  *
  * <p>Attempts follow a backoff from {@code firstRetry} doubling to {@code maxRetry}. The switch is logged once and
@@ -53,6 +53,8 @@ public final class SwitchingBackend implements PodCountBackend {
     private final RecentClusters recentClusters = new Recent();
     private final RefreshLock lock = cluster -> current.lock().tryLock(cluster);
     private final PodCountEvents events = new Events();
+    private final WatchLease watchLease = new Lease();
+    private final ReplicaRegistry replicaRegistry = new Registry();
     private final Clock clock = new CurrentClock(ZoneOffset.UTC);
 
     /**
@@ -140,6 +142,24 @@ public final class SwitchingBackend implements PodCountBackend {
     @Override
     public PodCountEvents events() {
         return events;
+    }
+
+    /**
+     * The target's watch lease once switched, so that watch mode built on it at start-up takes part from the switch
+     * on; before, and on a target without one, no lease is taken nor held.
+     */
+    @Override
+    public Optional<WatchLease> watchLease() {
+        return Optional.of(watchLease);
+    }
+
+    /**
+     * The target's replica registry once switched; before, and on a target without one, announcing a replica fails
+     * as the shared store does not answer, so watch mode holds no lease until the switch.
+     */
+    @Override
+    public Optional<ReplicaRegistry> replicaRegistry() {
+        return Optional.of(replicaRegistry);
     }
 
     @Override
@@ -285,6 +305,42 @@ public final class SwitchingBackend implements PodCountBackend {
         @Override
         public Map<String, Instant> lastAsked() {
             return current.recentClusters().lastAsked();
+        }
+    }
+
+    private final class Lease implements WatchLease {
+
+        @Override
+        public Optional<Held> tryAcquire(String cluster) {
+            return current.watchLease().flatMap(lease -> lease.tryAcquire(cluster));
+        }
+
+        @Override
+        public boolean isHeld(String cluster) {
+            return current.watchLease().map(lease -> lease.isHeld(cluster)).orElse(false);
+        }
+
+        @Override
+        public Optional<Holder> holder(String cluster) {
+            return current.watchLease().flatMap(lease -> lease.holder(cluster));
+        }
+    }
+
+    private final class Registry implements ReplicaRegistry {
+
+        @Override
+        public Replicas heartbeat(String replica, Duration ttl, Duration settled) {
+            Optional<ReplicaRegistry> registry = current.replicaRegistry();
+            if (registry.isEmpty()) {
+                throw new StoreUnavailableException("no shared store to announce replica " + replica + " in: "
+                        + (switched() ? current.kind() + " has no replica registry" : "waiting for " + targetName), null);
+            }
+            return registry.get().heartbeat(replica, ttl, settled);
+        }
+
+        @Override
+        public void leave(String replica) {
+            current.replicaRegistry().ifPresent(registry -> registry.leave(replica));
         }
     }
 

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * holds it, that the hash was not deleted (then the watch lists again from
  * scratch), and writes the counts when they changed, or as a heartbeat every third of {@code fresh-for} while the
  * watch is healthy, so the counts stay fresh. Each write goes through {@link WatchLease.Held#write}, which refuses it
- * in the same atomic step when the lease is no longer this replica's (fencing). When the store fails it drops its leases and stops writing. An
+ * in the same atomic step when the lease is no longer this replica's (fencing); so does the publication of the
+ * holder ({@link WatchLease.Held#describe}). When the store fails it drops its leases and stops writing. An
  * {@code invalidate} or {@code relist} event makes the holder list again.
  *
  * <p>Balance: with C clusters and R replicas alive, a replica takes free leases while it holds fewer than ⌈C/R⌉. A
@@ -269,8 +270,15 @@ public final class WatchCoordinator implements AutoCloseable {
     }
 
     private void describe(Holding holding, String state) {
-        lease.describe(holding.cluster, new WatchLease.Holder(watchSettings.replica(), holding.since, state),
-                watchSettings.replicaTtl());
+        if (holdings.get(holding.cluster) != holding) {
+            return; // dropped by a write the fence refused
+        }
+        if (!holding.held.describe(new WatchLease.Holder(watchSettings.replica(), holding.since, state),
+                watchSettings.replicaTtl())) {
+            log.warn("The watch lease of {} lapsed before its holder was published; this replica stops watching it",
+                    holding.cluster);
+            drop(holding, false);
+        }
     }
 
     private void balance() {

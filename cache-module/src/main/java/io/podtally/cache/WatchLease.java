@@ -17,9 +17,6 @@ public interface WatchLease {
     /** Whether any replica holds the cluster's lease now. */
     boolean isHeld(String cluster);
 
-    /** Publishes who holds the cluster's lease, valid for {@code ttl}. */
-    void describe(String cluster, Holder holder, Duration ttl);
-
     /** Who holds the cluster's lease, as last published, if anyone does. */
     Optional<Holder> holder(String cluster);
 
@@ -37,6 +34,16 @@ public interface WatchLease {
          * @throws StoreUnavailableException when the store cannot be reached
          */
         Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot);
+
+        /**
+         * Publishes who holds the cluster's lease, valid for {@code ttl}, only while this replica holds the lease,
+         * checked in the same atomic step as the write (fenced like {@link #write}): a replica that lost its lease
+         * never overwrites the description of the new holder.
+         *
+         * @return whether it was published (false: the lease is not held by this replica, nothing written)
+         * @throws StoreUnavailableException when the lease service cannot be reached
+         */
+        boolean describe(Holder holder, Duration ttl);
 
         /** Gives the lease up; never throws (a lease that cannot be released lapses within its timeout). */
         void release();

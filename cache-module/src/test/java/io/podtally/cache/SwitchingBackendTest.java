@@ -106,6 +106,168 @@ class SwitchingBackendTest {
                 .until(() -> attempts.get() <= closedAt + 1 && !backend.switched());
     }
 
+    @Test
+    @DisplayName("watch lease and replica registry: none taken nor held while waiting, the target's once switched")
+    void watchLeaseOfTheTargetOnceSwitched() {
+        AtomicInteger gate = new AtomicInteger(Integer.MAX_VALUE);
+        List<String> announced = new CopyOnWriteArrayList<>();
+        SharedTarget shared = new SharedTarget(target, announced);
+        backend = new SwitchingBackend(fallback, "Redis", "Connection refused", whyNot -> {
+            attempts.incrementAndGet();
+            if (attempts.get() <= gate.get()) {
+                whyNot.accept("Connection refused");
+                return Optional.empty();
+            }
+            return Optional.of(shared);
+        }, Duration.ofMillis(20), Duration.ofMillis(80), meters);
+        WatchLease lease = backend.watchLease().orElseThrow();
+        ReplicaRegistry registry = backend.replicaRegistry().orElseThrow();
+
+        assertThat(lease.tryAcquire("c1")).isEmpty();
+        assertThat(lease.isHeld("c1")).isFalse();
+        assertThat(lease.holder("c1")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> registry.heartbeat("r1", Duration.ofSeconds(15), Duration.ZERO))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("waiting for Redis");
+        registry.leave("r1");
+
+        gate.set(0);
+        await().atMost(WAIT).until(backend::switched);
+
+        assertThat(lease.tryAcquire("c1")).isPresent();
+        assertThat(lease.isHeld("c1")).isTrue();
+        assertThat(registry.heartbeat("r1", Duration.ofSeconds(15), Duration.ZERO))
+                .isEqualTo(new ReplicaRegistry.Replicas(1, 1, true));
+        assertThat(announced).containsExactly("r1");
+    }
+
+    /** A target sharing its store: the in-memory backend with a lease and a registry of its own. */
+    private static final class SharedTarget implements PodCountBackend {
+
+        private final InMemoryBackend delegate;
+        private final List<String> announced;
+        private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        SharedTarget(InMemoryBackend delegate, List<String> announced) {
+            this.delegate = delegate;
+            this.announced = announced;
+        }
+
+        @Override
+        public String kind() {
+            return "shared";
+        }
+
+        @Override
+        public PodCountStore store() {
+            return delegate.store();
+        }
+
+        @Override
+        public RecentClusters recentClusters() {
+            return delegate.recentClusters();
+        }
+
+        @Override
+        public RefreshLock lock() {
+            return delegate.lock();
+        }
+
+        @Override
+        public PodCountEvents events() {
+            return delegate.events();
+        }
+
+        @Override
+        public Clock clock() {
+            return delegate.clock();
+        }
+
+        @Override
+        public String problem() {
+            return null;
+        }
+
+        @Override
+        public Boolean eventsSubscribed() {
+            return true;
+        }
+
+        @Override
+        public Duration clockSkew() {
+            return null;
+        }
+
+        @Override
+        public boolean clockSkewed() {
+            return false;
+        }
+
+        @Override
+        public Optional<WatchLease> watchLease() {
+            return Optional.of(new WatchLease() {
+                @Override
+                public Optional<Held> tryAcquire(String cluster) {
+                    if (!held.add(cluster)) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Held() {
+                        @Override
+                        public boolean stillHeld() {
+                            return held.contains(cluster);
+                        }
+
+                        @Override
+                        public Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot) {
+                            return Optional.of(delegate.store().write(cluster, snapshot));
+                        }
+
+                        @Override
+                        public boolean describe(Holder holder, Duration ttl) {
+                            return held.contains(cluster);
+                        }
+
+                        @Override
+                        public void release() {
+                            held.remove(cluster);
+                        }
+                    });
+                }
+
+                @Override
+                public boolean isHeld(String cluster) {
+                    return held.contains(cluster);
+                }
+
+                @Override
+                public Optional<Holder> holder(String cluster) {
+                    return Optional.empty();
+                }
+            });
+        }
+
+        @Override
+        public Optional<ReplicaRegistry> replicaRegistry() {
+            return Optional.of(new ReplicaRegistry() {
+                @Override
+                public Replicas heartbeat(String replica, Duration ttl, Duration settled) {
+                    announced.add(replica);
+                    return new Replicas(1, 1, true);
+                }
+
+                @Override
+                public void leave(String replica) {
+                    announced.remove(replica);
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
     /** A backend whose target fails {@code failures} times, then starts. */
     private SwitchingBackend switchingAfter(int failures) {
         SwitchingBackend.Target start = (Consumer<String> whyNot) -> {

@@ -102,7 +102,9 @@ class PodCountConfiguration {
 
     /**
      * Watch mode's leases and watches ({@code podtally.podcounts.mode=watch} on a shared store); started after the
-     * context, in the background. Absent in paginated mode.
+     * context, in the background. Absent in paginated mode. With {@code podtally.store=auto} and Redis not answering
+     * at start-up, the switching backend's lease and registry take no lease until it switches to Redis, then the
+     * Redis ones: the replica joins watch mode then, without waiting for it at start-up.
      */
     @Bean(destroyMethod = "close")
     WatchLeases watchLeases(ClusterRegistry registry, PodCountBackend backend, PodCountProperties podCounts,
@@ -123,7 +125,12 @@ class PodCountConfiguration {
                         podCounts.backoffMax()), backend.store(), backend.events(), podCounts.cacheSettings(),
                 settings, meterRegistry, backend.clock());
         coordinator.start();
-        log.info("Pod counts come from one watch per cluster across the replicas (replica {})", settings.replica());
+        if (backend instanceof SwitchingBackend switching && !switching.switched()) {
+            log.info("Pod counts come from one watch per cluster across the replicas once Redis answers (replica {}); "
+                    + "until then this replica counts with the paginated refresh", settings.replica());
+        } else {
+            log.info("Pod counts come from one watch per cluster across the replicas (replica {})", settings.replica());
+        }
         return WatchLeases.of(coordinator);
     }
 }

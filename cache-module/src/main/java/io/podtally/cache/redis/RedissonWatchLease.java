@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The {@link WatchLease} in Redis: a Redisson lock {@code podtally:{C}:watch-lease} taken without a lease time, so
@@ -28,8 +29,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * releases it need not be the thread that took it. Who holds it is published beside it, in
  * {@code podtally:{C}:watch-holder} (replica, since, state; it expires with the holder's heartbeat).
  *
- * <p>A holder's writes are fenced in Redis: the write script checks that the lease hash still has the holder's field
- * ({@code <Redisson client id>:<owner id>}, as Redisson names a lock's owner) and writes nothing otherwise.
+ * <p>A holder's writes are fenced in Redis: the write script and the script that publishes the holder check that the
+ * lease hash still has the holder's field ({@code <Redisson client id>:<owner id>}, as Redisson names a lock's owner)
+ * and write nothing otherwise.
  */
 public final class RedissonWatchLease implements WatchLease {
 
@@ -37,6 +39,7 @@ public final class RedissonWatchLease implements WatchLease {
     private static final long TIMEOUT_MS = 5_000;
     /** Owner ids far from any thread id, so a lease never looks held by a thread of this replica. */
     private static final AtomicLong OWNERS = new AtomicLong(1L << 62);
+    private static final RedisScript<Long> DESCRIBE = LuaScripts.load("describe-holder.lua", Long.class);
 
     private final RedissonClient redisson;
     private final StringRedisTemplate redis;
@@ -90,18 +93,6 @@ public final class RedissonWatchLease implements WatchLease {
     }
 
     @Override
-    public void describe(String cluster, Holder holder, Duration ttl) {
-        String value = String.join("\n", holder.replica(), Long.toString(holder.since().toEpochMilli()),
-                holder.state());
-        try {
-            redis.opsForValue().set(holderKey(cluster), value, ttl);
-        } catch (DataAccessException e) {
-            throw new StoreUnavailableException("Writing " + holderKey(cluster) + " failed: "
-                    + e.getMostSpecificCause().getMessage(), e);
-        }
-    }
-
-    @Override
     public Optional<Holder> holder(String cluster) {
         String value;
         try {
@@ -144,6 +135,21 @@ public final class RedissonWatchLease implements WatchLease {
         @Override
         public Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot) {
             return store.writeFenced(cluster, snapshot, lock.getName(), field);
+        }
+
+        @Override
+        public boolean describe(Holder holder, Duration ttl) {
+            String value = String.join("\n", holder.replica(), Long.toString(holder.since().toEpochMilli()),
+                    holder.state());
+            Long written;
+            try {
+                written = redis.execute(DESCRIBE, List.of(lock.getName(), holderKey(cluster)), field, value,
+                        Long.toString(ttl.toMillis()));
+            } catch (DataAccessException e) {
+                throw new StoreUnavailableException("Writing " + holderKey(cluster) + " failed: "
+                        + e.getMostSpecificCause().getMessage(), e);
+            }
+            return written != null && written == 1L;
         }
 
         @Override

@@ -89,6 +89,55 @@ class RedissonWatchLeaseIT {
     }
 
     @Test
+    @DisplayName("the holder's description is written only by the lease holder: once another replica holds the "
+            + "lease, the old holder cannot overwrite the new one's")
+    void oldHolderCannotOverwriteTheDescription() {
+        WatchLease.Held old = backend.watchLease().orElseThrow().tryAcquire(cluster).orElseThrow();
+        Instant since = Instant.ofEpochMilli(1_000);
+        assertThat(old.describe(new WatchLease.Holder("old", since, "watching"), Duration.ofSeconds(30))).isTrue();
+        assertThat(other.watchLease().orElseThrow().holder(cluster)).get()
+                .extracting(WatchLease.Holder::replica).isEqualTo("old");
+
+        REDIS.server().cli("DEL", RedissonWatchLease.leaseName(cluster));
+        WatchLease.Held taken = other.watchLease().orElseThrow().tryAcquire(cluster).orElseThrow();
+        assertThat(taken.describe(new WatchLease.Holder("new", since, "listing"), Duration.ofSeconds(30))).isTrue();
+
+        assertThat(old.describe(new WatchLease.Holder("old", since, "watching"), Duration.ofSeconds(30))).isFalse();
+        assertThat(backend.watchLease().orElseThrow().holder(cluster)).get()
+                .satisfies(h -> assertThat(h.replica()).isEqualTo("new"))
+                .satisfies(h -> assertThat(h.state()).isEqualTo("listing"));
+        assertThat(Long.parseLong(REDIS.server().cli("PTTL", RedissonWatchLease.holderKey(cluster))))
+                .isBetween(1L, 30_000L);
+        taken.release();
+    }
+
+    @Test
+    @DisplayName("a running holder whose lease is taken by another stops publishing itself as the holder")
+    void runningHolderStopsDescribingWhenItsLeaseIsTaken() {
+        WatchSettings settings = new WatchSettings("holder", Duration.ofMillis(50), Duration.ofSeconds(15),
+                Duration.ofSeconds(30), Duration.ZERO);
+        SteadyWatch watch = new SteadyWatch();
+        try (WatchCoordinator coordinator = new WatchCoordinator(List.of(cluster), backend.watchLease().orElseThrow(),
+                backend.replicaRegistry().orElseThrow(), c -> watch, backend.store(), backend.events(), SETTINGS,
+                settings, new SimpleMeterRegistry(), Clock.systemUTC())) {
+            coordinator.start();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    other.watchLease().orElseThrow().holder(cluster)).get()
+                    .extracting(WatchLease.Holder::replica).isEqualTo("holder"));
+
+            String lease = RedissonWatchLease.leaseName(cluster);
+            REDIS.server().cli("EVAL", "redis.call('DEL', KEYS[1]); redis.call('HSET', KEYS[1], ARGV[1], 1); "
+                    + "redis.call('PEXPIRE', KEYS[1], 30000); "
+                    + "return redis.call('SET', KEYS[2], ARGV[2], 'PX', 30000)", "2", lease,
+                    RedissonWatchLease.holderKey(cluster), "another-replica:1", "another\n1000\nwatching");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.held().isEmpty());
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(
+                    REDIS.server().cli("GET", RedissonWatchLease.holderKey(cluster))).startsWith("another"));
+        }
+    }
+
+    @Test
     @DisplayName("a running holder whose lease key is deleted and taken by another writes nothing afterwards")
     void runningHolderStopsWritingWhenItsLeaseIsTaken() {
         ChangingWatch watch = new ChangingWatch();
@@ -119,6 +168,32 @@ class RedissonWatchLeaseIT {
     private static PodCountSnapshot snapshot(Map<String, Integer> counts) {
         return PodCountSnapshot.of(new SourceCounts(counts, true, 1, counts.values().stream().mapToInt(i -> i).sum(),
                 "informer", null), Instant.now(), Instant.now(), SETTINGS, null, 0);
+    }
+
+    /** A watch whose counts never change after its list. */
+    private static final class SteadyWatch implements PodCountWatch {
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void relist() {
+        }
+
+        @Override
+        public Status status() {
+            return new Status("watching", true, 1, 1, 1, Instant.EPOCH);
+        }
+
+        @Override
+        public SourceCounts counts() {
+            return new SourceCounts(Map.of("node-a", 1), true, 1, 1, "informer", null);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A watch whose counts change on every look at its status. */

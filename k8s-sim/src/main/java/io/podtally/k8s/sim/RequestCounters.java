@@ -15,8 +15,34 @@ final class RequestCounters {
         }
     }
 
+    private final LongAdder podsListed = new LongAdder();
+    private final LongAdder podEventsSent = new LongAdder();
+    private volatile long lastPodEventSentNanos;
+
     void hit(RequestKind kind) {
         counters.get(kind).increment();
+    }
+
+    void podsListed(int items) {
+        podsListed.add(items);
+    }
+
+    long podsListed() {
+        return podsListed.sum();
+    }
+
+    /** A pod watch event (not a bookmark) written to a watch's socket, at {@link System#nanoTime()}. */
+    void podEventSent(long nanos) {
+        lastPodEventSentNanos = nanos;
+        podEventsSent.increment();
+    }
+
+    long podEventsSent() {
+        return podEventsSent.sum();
+    }
+
+    long lastPodEventSentNanos() {
+        return lastPodEventSentNanos;
     }
 
     RequestCounts snapshot() {
@@ -27,5 +53,6 @@ final class RequestCounters {
 
     void reset() {
         counters.values().forEach(LongAdder::reset);
+        podsListed.reset();
     }
 }

@@ -266,6 +266,7 @@ final class SimDispatcher extends Dispatcher {
                 ? TableJson.podTable(result.items(), result.resourceVersion(), next, remaining, include,
                         cluster.clockSeconds())
                 : ListJson.podList(result.items(), result.resourceVersion(), next, remaining);
+        counters.podsListed(result.items().size());
         log.debug("pod list page {} as {}: {} items, {} remaining", page, representation, result.items().size(),
                 result.remaining());
         return delayed(json(200, body), delay);

@@ -111,7 +111,7 @@ public final class SimulatedCluster implements AutoCloseable {
             return thread;
         });
         this.dispatcher = new SimDispatcher(this, state, requestCounters,
-                new WatchHandler(state, timer, () -> watchTimeout));
+                new WatchHandler(state, timer, () -> watchTimeout, requestCounters));
         this.watchTimeout = builder.watchTimeout;
         bookmarkInterval(builder.bookmarkInterval);
         this.pageLatency = builder.pageLatency;
@@ -364,6 +364,24 @@ public final class SimulatedCluster implements AutoCloseable {
 
     public void resetRequestCounts() {
         requestCounters.reset();
+    }
+
+    /** Pods answered in pod list pages so far (since the start or {@link #resetRequestCounts()}). */
+    public long podsListed() {
+        return requestCounters.podsListed();
+    }
+
+    /** Pod watch events (bookmarks not counted) written to the open pod watches since the start. */
+    public long podWatchEventsSent() {
+        return requestCounters.podEventsSent();
+    }
+
+    /**
+     * When the last pod watch event was written to a watch, in {@link System#nanoTime()} of this JVM; 0 before the
+     * first.
+     */
+    public long lastPodWatchEventSentNanos() {
+        return requestCounters.lastPodEventSentNanos();
     }
 
     /** Open node watches. */

@@ -22,15 +22,19 @@ import org.slf4j.LoggerFactory;
 final class WatchHandler {
 
     private static final Logger log = LoggerFactory.getLogger(WatchHandler.class);
+    private static final String BOOKMARK = "{\"type\":\"BOOKMARK\"";
 
     private final ClusterState state;
     private final ScheduledExecutorService timer;
     private final Supplier<Duration> watchTimeout;
+    private final RequestCounters counters;
 
-    WatchHandler(ClusterState state, ScheduledExecutorService timer, Supplier<Duration> watchTimeout) {
+    WatchHandler(ClusterState state, ScheduledExecutorService timer, Supplier<Duration> watchTimeout,
+            RequestCounters counters) {
         this.state = state;
         this.timer = timer;
         this.watchTimeout = watchTimeout;
+        this.counters = counters;
     }
 
     /**
@@ -140,6 +144,8 @@ final class WatchHandler {
                 log.debug("{} watch event not written; closing the watch so that the client lists again", kind);
                 ended();
                 socket.close(1011, "watch event not written");
+            } else if (kind == ClusterState.Kind.PODS && !text.startsWith(BOOKMARK)) {
+                counters.podEventSent(System.nanoTime());
             }
         }
 

@@ -72,6 +72,33 @@ class SimulatedClusterPodWatchIT {
     }
 
     @Test
+    @DisplayName("counts the pod events written to watches, bookmarks not, with the time of the last; and the pods "
+            + "answered in list pages")
+    void countsEventsSentAndPodsListed() {
+        try (SimulatedCluster sim = SimulatedCluster.builder().nodes(12).activePods(100).start();
+                KubernetesClient client = SimulatedClusterIT.clientFor(sim)) {
+            String node = sim.nodeNames().get(3);
+            Recorder recorder = new Recorder();
+            try (Watch ignored = client.pods().inAnyNamespace().watch(from(sim.resourceVersion(), true, null),
+                    recorder)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> sim.openPodWatches() == 1);
+                assertThat(sim.podWatchEventsSent()).isZero();
+                assertThat(sim.lastPodWatchEventSentNanos()).isZero();
+                long before = System.nanoTime();
+                sim.addPods(node, 2);
+                sim.bookmark();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorder.events.size() == 3);
+                assertThat(sim.podWatchEventsSent()).isEqualTo(2);
+                assertThat(sim.lastPodWatchEventSentNanos()).isBetween(before, System.nanoTime());
+            }
+            sim.resetRequestCounts();
+            client.pods().inAnyNamespace().list(new ListOptionsBuilder().withLimit(30L).build());
+            assertThat(sim.podsListed()).isEqualTo(30);
+        }
+    }
+
+    @Test
     @DisplayName("sends bookmarks at the current resource version to watches that allowed them, and only to those")
     void bookmarks() {
         try (SimulatedCluster sim = SimulatedCluster.builder().nodes(12).activePods(100)
