@@ -173,6 +173,16 @@ final class TrackingConnection implements AutoCloseable {
                 stop("CLIENT TRACKING refused by " + node.getKey() + ": " + e.getMessage());
                 return;
             }
+            String why;
+            try {
+                why = whyNotTracking(connection);
+            } catch (RuntimeException e) {
+                why = "ROLE failed: " + e.getMessage();
+            }
+            if (why != null) {
+                stop(node.getKey() + ": " + why);
+                return;
+            }
         }
         if (connections.values().stream().allMatch(StatefulRedisConnection::isOpen)
                 && active.compareAndSet(false, true)) {
