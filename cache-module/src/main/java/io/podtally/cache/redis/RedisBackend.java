@@ -38,6 +38,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@link RedisConnectionSettings}. The clients connect lazily and reconnect by themselves, so a
  * backend starts whether or not Redis answers yet; the event subscription is retried in the
  * background until it does.
+ *
+ * <p>With the near cache on ({@link NearCacheSettings}), the store is a {@link NearCachedPodCountStore} over the
+ * Redis store, kept exact by a {@link TrackingConnection}: its own RESP3 connection per data node, opened and
+ * probed in the background.
  */
 public final class RedisBackend implements PodCountBackend {
 

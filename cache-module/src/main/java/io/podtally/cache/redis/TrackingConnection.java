@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ final class TrackingConnection implements AutoCloseable {
     private final RedisClient client;
     private final ScheduledExecutorService probe;
     private final AtomicBoolean active = new AtomicBoolean();
+    /** Connections lost so far: tracking turns on only if none was lost while the connections were opened. */
+    private final AtomicLong losses = new AtomicLong();
     private final Map<String, StatefulRedisConnection<String, String>> connections = new LinkedHashMap<>();
     private final Duration probeInterval;
     private volatile String problem = "not connected yet";
@@ -151,6 +154,7 @@ final class TrackingConnection implements AutoCloseable {
     }
 
     private void start(Map<String, RedisURI> byAddress) {
+        long lossesBefore = losses.get();
         for (Map.Entry<String, RedisURI> node : byAddress.entrySet()) {
             StatefulRedisConnection<String, String> connection;
             try {
@@ -184,11 +188,17 @@ final class TrackingConnection implements AutoCloseable {
                 return;
             }
         }
-        if (connections.values().stream().allMatch(StatefulRedisConnection::isOpen)
-                && active.compareAndSet(false, true)) {
-            problem = null;
-            log.info("Near cache tracks pod-count changes on {}", connections.keySet());
+        if (!connections.values().stream().allMatch(StatefulRedisConnection::isOpen)) {
+            stop("a connection closed while tracking was turned on");
+            return;
         }
+        active.set(true);
+        if (losses.get() != lossesBefore) {
+            stop("a connection closed while tracking was turned on");
+            return;
+        }
+        problem = null;
+        log.info("Near cache tracks pod-count changes on {}", connections.keySet());
     }
 
     private void onPush(PushMessage message) {
@@ -211,6 +221,7 @@ final class TrackingConnection implements AutoCloseable {
 
     /** A connection closed: copies go at once; the next probe reconnects. */
     private void lost(String why) {
+        losses.incrementAndGet();
         if (active.compareAndSet(true, false)) {
             problem = why;
             flush.run();
