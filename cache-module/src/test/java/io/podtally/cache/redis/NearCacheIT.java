@@ -77,6 +77,15 @@ class NearCacheIT {
         return backend.store().read(cluster).map(snapshot -> snapshot.counts().get("node-a"));
     }
 
+    private double invalidations(int replica) {
+        return meters.get(replica).counter("podtally.near_cache.invalidations", "scope", "cluster").count();
+    }
+
+    /** Waits until Redis's push for the write just made has reached the replica, so that it drops nothing later. */
+    private void awaitPush(int replica) {
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5)).until(() -> invalidations(replica) >= 1);
+    }
+
     private double hits(int replica) {
         return meters.get(replica).counter("podtally.near_cache.requests", "result", "hit").count();
     }
@@ -99,6 +108,7 @@ class NearCacheIT {
         RedisBackend writer = replica();
         RedisBackend reader = replica();
         writer.store().write(cluster, snapshot(3));
+        awaitPush(1);
         assertThat(podsOn(reader, cluster)).contains(3);
         long before = readCommands(REDIS.server().cli("INFO", "commandstats"));
 
@@ -219,6 +229,7 @@ class NearCacheIT {
     void singleFlight() throws Exception {
         RedisBackend a = replica();
         a.store().write(cluster, snapshot(3));
+        awaitPush(0);
         a.store().read(cluster + "-loads-the-script");
         long before = readCommands(REDIS.server().cli("INFO", "commandstats"));
         ExecutorService readers = Executors.newFixedThreadPool(16);
