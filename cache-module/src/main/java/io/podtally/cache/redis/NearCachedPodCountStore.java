@@ -67,7 +67,7 @@ public final class NearCachedPodCountStore implements PodCountStore {
         this.flushes = Counter.builder("podtally.near_cache.invalidations").tag("scope", "all")
                 .description("Near-cache flushes (FLUSHALL, lost or re-established tracking, topology change)")
                 .register(meters);
-        Gauge.builder("podtally.near_cache.size", slots, Map::size)
+        Gauge.builder("podtally.near_cache.size", this, NearCachedPodCountStore::size)
                 .description("Clusters whose pod counts this replica's near cache holds").register(meters);
     }
 
