@@ -15,12 +15,17 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("Near cache on a Redis Cluster of three masters: tracking per master")
 @Timeout(180)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NearCacheClusterIT {
 
     private static final PodCountSettings SETTINGS = PodCountSettings.defaults();
@@ -51,13 +56,18 @@ class NearCacheClusterIT {
     }
 
     private static RedisBackend replica() {
+        return replica(new SimpleMeterRegistry());
+    }
+
+    private static RedisBackend replica(MeterRegistry meters) {
         RedisBackend backend = RedisBackend.start(redis.settings(Duration.ofSeconds(1)), SETTINGS, NEAR,
-                Clock.systemUTC(), new SimpleMeterRegistry());
+                Clock.systemUTC(), meters);
         await().atMost(WAIT).until(() -> "tracking".equals(backend.nearCache()));
         return backend;
     }
 
     @Test
+    @Order(1)
     @DisplayName("writes and an operator's DEL of keys on two different masters reach the other replica's copies")
     void keysOnDifferentMasters() {
         String first = "c-first";
@@ -82,6 +92,39 @@ class NearCacheClusterIT {
             await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
                     .until(() -> b.store().read(second).isEmpty());
             assertThat(podsOn(b, first)).contains(11);
+        }
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a master killed: tracking ends and the copies go; after the failover every new master is tracked")
+    void failover() {
+        String stable = "f-stable";
+        String victim = IntStream.range(0, 100).mapToObj(i -> "f-" + i)
+                .filter(name -> redis.masterOf(RedisPodCountStore.key(name)).port()
+                        != redis.masterOf(RedisPodCountStore.key(stable)).port())
+                .findFirst().orElseThrow();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (RedisBackend a = replica(); RedisBackend b = replica(meters)) {
+            a.store().write(stable, snapshot(1));
+            a.store().write(victim, snapshot(2));
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> podsOn(b, stable).equals(Optional.of(1)) && podsOn(b, victim).equals(Optional.of(2)));
+
+            RedisNode master = redis.masterOf(RedisPodCountStore.key(victim));
+            master.kill();
+
+            await().atMost(WAIT).until(() -> b.nearCache().startsWith("not tracking"));
+            redis.awaitFailover(master, RedisPodCountStore.key(victim), WAIT);
+            await().atMost(WAIT).until(() -> "tracking".equals(b.nearCache()));
+            double missesBefore = meters.counter("podtally.near_cache.requests", "result", "miss").count();
+            assertThat(podsOn(b, stable)).as("the copy from before the failover is gone").contains(1);
+            assertThat(meters.counter("podtally.near_cache.requests", "result", "miss").count())
+                    .isGreaterThan(missesBefore);
+
+            await().atMost(WAIT).ignoreExceptions().until(() -> a.store().write(victim, snapshot(22)).accepted());
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).ignoreExceptions()
+                    .until(() -> podsOn(b, victim).equals(Optional.of(22)));
         }
     }
 }
