@@ -16,6 +16,7 @@ import io.podtally.cache.WatchLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -50,6 +51,8 @@ public final class RedisBackend implements PodCountBackend {
     /** How often the replica's clock is compared with Redis's, and the skew it tolerates without a warning. */
     private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
     private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
+    /** The hash slots of a Redis Cluster: tracking is on only while the tracked masters serve them all. */
+    private static final int SLOTS = 16384;
 
     private final LettuceConnectionFactory lettuce;
     private final RedissonClient redisson;
@@ -118,11 +121,18 @@ public final class RedisBackend implements PodCountBackend {
         return () -> {
             RedisClusterClient client = (RedisClusterClient) lettuce.getRequiredNativeClient();
             List<RedisURI> masters = new ArrayList<>();
+            BitSet served = new BitSet(SLOTS);
             for (RedisClusterNode node : client.getPartitions()) {
                 if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
-                        && !node.getSlots().isEmpty()) {
+                        && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL) && !node.getSlots().isEmpty()) {
                     masters.add(settings.nodeUri(node.getUri().getHost(), node.getUri().getPort()));
+                    node.getSlots().forEach(served::set);
                 }
+            }
+            if (served.cardinality() < SLOTS) {
+                // a failover under way: a master that is not tracked could serve the rest as soon as it is promoted
+                throw new IllegalStateException((SLOTS - served.cardinality())
+                        + " hash slots have no live master in the topology yet");
             }
             return masters;
         };
