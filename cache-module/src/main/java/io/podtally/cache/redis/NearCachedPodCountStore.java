@@ -65,7 +65,7 @@ public final class NearCachedPodCountStore implements PodCountStore {
         this.invalidations = Counter.builder("podtally.near_cache.invalidations").tag("scope", "cluster")
                 .description("Near-cache copies dropped because Redis said their hash changed").register(meters);
         this.flushes = Counter.builder("podtally.near_cache.invalidations").tag("scope", "all")
-                .description("Near-cache flushes (FLUSHALL, lost or re-established tracking, topology change)")
+                .description("Near-cache flushes (FLUSHALL or FLUSHDB, tracking lost, Redis nodes changed)")
                 .register(meters);
         Gauge.builder("podtally.near_cache.size", this, NearCachedPodCountStore::size)
                 .description("Clusters whose pod counts this replica's near cache holds").register(meters);
