@@ -157,6 +157,16 @@ app.kubernetes.io/component: redis
         "page-timeout" $pc.pageTimeout
         "max-pages" $pc.maxPages
         "refresh-deadline" $pc.refreshDeadline) }}
+{{- with .Values.podtally.nearCache }}
+{{- $near := dict }}
+{{- if not (kindIs "invalid" .enabled) }}
+{{- $_ := set $near "enabled" .enabled }}
+{{- end }}
+{{- if .maxClusters }}
+{{- $_ := set $near "max-clusters" .maxClusters }}
+{{- end }}
+{{- $_ := set $podtally "redis" (dict "near-cache" $near) }}
+{{- end }}
 {{- if not (kindIs "invalid" .Values.podtally.demo.enabled) }}
 {{- $_ := set $podtally "demo" (dict "enabled" .Values.podtally.demo.enabled) }}
 {{- end }}

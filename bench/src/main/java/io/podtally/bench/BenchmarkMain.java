@@ -21,8 +21,9 @@ import io.podtally.cache.redis.RedisServer;
  * {@code docs/performance.md}.
  *
  * <p>Arguments: the mode ({@code full} or {@code quick}, optionally followed by
- * {@code only=part,part} with parts {@code jmh}, {@code inprocess}, {@code http}), then the
- * output file.
+ * {@code only=part,part} with parts {@code jmh}, {@code inprocess}, {@code http}, {@code near}), then the
+ * output file. {@code near} (the near cache side by side, {@link NearCacheMeasurement}) runs only when named; it
+ * writes its own section and leaves the rest of the file as it is.
  */
 public final class BenchmarkMain {
 
@@ -72,9 +73,16 @@ public final class BenchmarkMain {
                     runDeployment(deploy, settings, serving, driver, results);
                 }
             }
-            String command = COMMAND + (settings.isQuick() ? " -Dbench.args=quick" : "");
-            results.notes.add("whole run took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
-            new PerformanceReport(results, settings, machine, command, serving, apiLoad).writeInto(output);
+            if (parts.contains("near")) {
+                new NearCacheMeasurement(settings, serving, driver, redis.port()).run(output,
+                        COMMAND + " -Dbench.args=\"" + String.join(" ", words) + "\"");
+            }
+            if (parts.contains("jmh") || parts.contains("inprocess") || parts.contains("http")) {
+                String command = COMMAND + (settings.isQuick() ? " -Dbench.args=quick" : "");
+                results.notes.add("whole run took " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+                        + " s");
+                new PerformanceReport(results, settings, machine, command, serving, apiLoad).writeInto(output);
+            }
         }
         log.info("results written to {}", output.toAbsolutePath());
     }

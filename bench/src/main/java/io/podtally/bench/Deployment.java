@@ -43,12 +43,23 @@ final class Deployment implements AutoCloseable {
 
     static Deployment start(Design design, int count, Settings settings, Environment environment, LoadDriver driver)
             throws IOException, InterruptedException {
+        return start(design, count, settings, environment, driver, "", List.of());
+    }
+
+    /**
+     * The replicas of {@code design} with {@code extraProperties} on top of the environment's, their logs named with
+     * {@code variant} after the design.
+     */
+    static Deployment start(Design design, int count, Settings settings, Environment environment, LoadDriver driver,
+            String variant, List<String> extraProperties) throws IOException, InterruptedException {
         List<Replica> replicas = new ArrayList<>();
-        String prefix = prefix(design, count, environment);
+        String prefix = prefix(design, count, environment) + variant;
+        List<String> properties = new ArrayList<>(environment.replicaProperties(design));
+        properties.addAll(extraProperties);
         for (int i = 1; i <= count; i++) {
             String name = prefix + "-r" + i;
-            replicas.add(Replica.start(name, design, environment.replicaProperties(design),
-                    settings.replicaHeap(), environment.workDir().resolve(name + ".log")));
+            replicas.add(Replica.start(name, design, properties, settings.replicaHeap(),
+                    environment.workDir().resolve(name + ".log")));
         }
         Deployment deployment = new Deployment(design, replicas, driver, environment);
         try {

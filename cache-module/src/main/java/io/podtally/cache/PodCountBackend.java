@@ -41,6 +41,15 @@ public interface PodCountBackend extends AutoCloseable {
     /** Whether this replica receives the events of the others; {@code null} when there are no others. */
     Boolean eventsSubscribed();
 
+    /**
+     * The state of this replica's near cache of the store: {@code tracking} while it answers warm reads from memory,
+     * {@code not tracking (why)} while it reads through, {@code off} when disabled; {@code null} when the store has
+     * none (memory).
+     */
+    default String nearCache() {
+        return null;
+    }
+
     /** This replica's clock minus the store's, as last measured; {@code null} when not measured. */
     Duration clockSkew();
 

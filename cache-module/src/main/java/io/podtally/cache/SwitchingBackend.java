@@ -172,6 +172,11 @@ public final class SwitchingBackend implements PodCountBackend {
         return current.eventsSubscribed();
     }
 
+    @Override
+    public String nearCache() {
+        return current.nearCache();
+    }
+
     /** The clock of the backend in use at each call: the local clock while on memory, Redis' once switched. */
     @Override
     public Clock clock() {

@@ -15,6 +15,7 @@ import io.podtally.cache.WatchCoordinator;
 import io.podtally.cache.WatchLeases;
 import io.podtally.cache.WatchSettings;
 import io.podtally.cache.memory.InMemoryBackend;
+import io.podtally.cache.redis.NearCacheSettings;
 import io.podtally.cache.redis.RedisBackend;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.k8s.ClusterRegistry;
@@ -59,23 +60,23 @@ class PodCountConfiguration {
      */
     @Bean(destroyMethod = "close")
     PodCountBackend podCountBackend(PodtallyProperties podtally, PodCountProperties podCounts,
-            RedisConnectionSettings redis, Clock clock, MeterRegistry meterRegistry) {
+            NearCacheProperties nearCache, RedisConnectionSettings redis, Clock clock, MeterRegistry meterRegistry) {
         PodCountSettings settings = podCounts.cacheSettings();
         return switch (podtally.store()) {
             case MEMORY -> {
                 log.info("Pod counts are kept in memory (podtally.store=memory): correct for a single replica only");
                 yield new InMemoryBackend(settings, clock);
             }
-            case REDIS -> RedisBackend.start(redis, settings, clock, meterRegistry);
-            case AUTO -> redisWhenAnswering(podtally, redis, settings, clock, meterRegistry);
+            case REDIS -> RedisBackend.start(redis, settings, nearCache.settings(), clock, meterRegistry);
+            case AUTO -> redisWhenAnswering(podtally, redis, settings, nearCache.settings(), clock, meterRegistry);
         };
     }
 
     private static PodCountBackend redisWhenAnswering(PodtallyProperties podtally, RedisConnectionSettings redis,
-            PodCountSettings settings, Clock clock, MeterRegistry meterRegistry) {
+            PodCountSettings settings, NearCacheSettings nearCache, Clock clock, MeterRegistry meterRegistry) {
         AtomicReference<String> failure = new AtomicReference<>();
-        Optional<RedisBackend> started = RedisBackend.startIfAnswering(redis, settings, clock, meterRegistry,
-                failure::set);
+        Optional<RedisBackend> started = RedisBackend.startIfAnswering(redis, settings, nearCache, clock,
+                meterRegistry, failure::set);
         if (started.isPresent()) {
             return started.get();
         }
@@ -83,7 +84,7 @@ class PodCountConfiguration {
                 + "background every {} at most. Until then replicas count on their own and can answer different "
                 + "numbers", redis, failure.get(), podtally.storeRetryMaxInterval());
         return new SwitchingBackend(new InMemoryBackend(settings, clock), "Redis", failure.get(),
-                whyNot -> RedisBackend.startIfAnswering(redis, settings, clock, meterRegistry, whyNot),
+                whyNot -> RedisBackend.startIfAnswering(redis, settings, nearCache, clock, meterRegistry, whyNot),
                 podtally.storeRetryInterval(), podtally.storeRetryMaxInterval(), meterRegistry);
     }
 

@@ -9,7 +9,8 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The pod-count store's health: its kind, whether it answers, whether this replica receives the others' events and
- * how far this replica's clock is off from the Redis server's. {@code DEGRADED} while the store does not answer, and
+ * how far this replica's clock is off from the Redis server's, and whether its near cache is tracking
+ * ({@code near_cache}: {@code tracking}, {@code not tracking (why)} or {@code off}). {@code DEGRADED} while the store does not answer, and
  * while a replica on memory waits for its Redis ({@code podtally.store=auto}).
  */
 final class PodCountStoreHealthIndicator implements HealthIndicator {
@@ -36,6 +37,10 @@ final class PodCountStoreHealthIndicator implements HealthIndicator {
         Boolean subscribed = store.eventsSubscribed();
         if (subscribed != null) {
             details.put("events", subscribed ? "subscribed" : "not subscribed");
+        }
+        String nearCache = store.nearCache();
+        if (nearCache != null) {
+            details.put("near_cache", nearCache);
         }
         if (store.clockSkew() != null) {
             details.put("clock_skew_ms", store.clockSkew().toMillis());

@@ -176,6 +176,9 @@ class HelmChartTest {
                 .containsEntry("page-size", 1000)
                 .containsEntry("page-timeout", "60s");
         assertThat(Yamls.at(config, "podtally.store")).isEqualTo("auto");
+        assertThat(Yamls.map(config, "podtally.redis.near-cache"))
+                .containsEntry("enabled", true)
+                .containsEntry("max-clusters", 1000);
         assertThat(Yamls.at(config, "podtally.clusters.in-cluster")).isEqualTo(true);
         assertThat(Yamls.at(config, "spring.data")).isNull();
         assertThat(Yamls.map(config, "podtally")).doesNotContainKey("demo");

@@ -1,5 +1,9 @@
 package io.podtally.cache.redis;
 
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podtally.cache.PodCountBackend;
 import io.podtally.cache.PodCountEvents;
@@ -11,8 +15,12 @@ import io.podtally.cache.ReplicaRegistry;
 import io.podtally.cache.WatchLease;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -31,6 +39,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@link RedisConnectionSettings}. The clients connect lazily and reconnect by themselves, so a
  * backend starts whether or not Redis answers yet; the event subscription is retried in the
  * background until it does.
+ *
+ * <p>With the near cache on ({@link NearCacheSettings}), the store is a {@link NearCachedPodCountStore} over the
+ * Redis store, kept exact by a {@link TrackingConnection}: its own RESP3 connection per data node, opened and
+ * probed in the background.
  */
 public final class RedisBackend implements PodCountBackend {
 
@@ -39,6 +51,8 @@ public final class RedisBackend implements PodCountBackend {
     /** How often the replica's clock is compared with Redis's, and the skew it tolerates without a warning. */
     private static final Duration CLOCK_CHECK_INTERVAL = Duration.ofMinutes(1);
     private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
+    /** The hash slots of a Redis Cluster: tracking is on only while the tracked masters serve them all. */
+    private static final int SLOTS = 16384;
 
     private final LettuceConnectionFactory lettuce;
     private final RedissonClient redisson;
@@ -55,9 +69,11 @@ public final class RedisBackend implements PodCountBackend {
     private final PodCountStore watchedStore;
     private final RefreshLock watchedLock;
     private final RecentClusters watchedRecentClusters;
+    private final NearCachedPodCountStore nearStore;
+    private final TrackingConnection tracking;
 
     private RedisBackend(LettuceConnectionFactory lettuce, RedisConnectionSettings settings,
-            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
+            PodCountSettings cacheSettings, NearCacheSettings nearCache, Clock clock, MeterRegistry meters) {
         this.lettuce = lettuce;
         StringRedisTemplate template = new StringRedisTemplate(lettuce);
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
@@ -74,9 +90,52 @@ public final class RedisBackend implements PodCountBackend {
         this.clockCheck = new RedisClockCheck(lettuce, clock, CLOCK_CHECK_INTERVAL, CLOCK_TOLERANCE, meters);
         this.serverClock = new RedisServerClock(clock, clockCheck);
         this.recentClusters = new RedisRecentClusters(template, cacheSettings.retention(), serverClock);
-        this.watchedStore = denials.watch(store);
+        if (nearCache.enabled()) {
+            TrackingConnection[] tracked = new TrackingConnection[1];
+            this.nearStore = new NearCachedPodCountStore(store, () -> tracked[0] != null && tracked[0].active(),
+                    nearCache.maxClusters(), meters);
+            this.tracking = new TrackingConnection(trackedNodes(lettuce, settings), settings.nodeClientOptions(),
+                    nearCache.probeInterval(), nearStore::invalidate, nearStore::invalidateAll);
+            tracked[0] = tracking;
+            store.onChange(nearStore::drop);
+            Gauge.builder("podtally.near_cache.tracking", tracking, t -> t.active() ? 1 : 0)
+                    .description("1 while Redis tracks the pod-count hashes for this replica's near cache")
+                    .register(meters);
+            tracking.start();
+        } else {
+            this.nearStore = null;
+            this.tracking = null;
+        }
+        this.watchedStore = denials.watch(nearStore == null ? store : nearStore);
         this.watchedLock = denials.watch(lock);
         this.watchedRecentClusters = denials.watch(recentClusters);
+    }
+
+    /** The data nodes to track: the server or Sentinel master, or every Cluster master as Lettuce last saw them. */
+    private static Supplier<List<RedisURI>> trackedNodes(LettuceConnectionFactory lettuce,
+            RedisConnectionSettings settings) {
+        if (!settings.cluster()) {
+            RedisURI node = settings.dataNodeUri();
+            return () -> List.of(node);
+        }
+        return () -> {
+            RedisClusterClient client = (RedisClusterClient) lettuce.getRequiredNativeClient();
+            List<RedisURI> masters = new ArrayList<>();
+            BitSet served = new BitSet(SLOTS);
+            for (RedisClusterNode node : client.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                        && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL) && !node.getSlots().isEmpty()) {
+                    masters.add(settings.nodeUri(node.getUri().getHost(), node.getUri().getPort()));
+                    node.getSlots().forEach(served::set);
+                }
+            }
+            if (served.cardinality() < SLOTS) {
+                // a failover under way: a master that is not tracked could serve the rest as soon as it is promoted
+                throw new IllegalStateException((SLOTS - served.cardinality())
+                        + " hash slots have no live master in the topology yet");
+            }
+            return masters;
+        };
     }
 
     /**
@@ -90,7 +149,16 @@ public final class RedisBackend implements PodCountBackend {
      */
     public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings, Clock clock,
             MeterRegistry meters) {
-        RedisBackend backend = start(startedFactory(settings), settings, cacheSettings, clock, meters);
+        return start(settings, cacheSettings, NearCacheSettings.defaults(), clock, meters);
+    }
+
+    /**
+     * Starts the clients as {@link #start(RedisConnectionSettings, PodCountSettings, Clock, MeterRegistry)} does,
+     * with the near cache as {@code nearCache} says.
+     */
+    public static RedisBackend start(RedisConnectionSettings settings, PodCountSettings cacheSettings,
+            NearCacheSettings nearCache, Clock clock, MeterRegistry meters) {
+        RedisBackend backend = start(startedFactory(settings), settings, cacheSettings, nearCache, clock, meters);
         String problem = ping(backend.lettuce);
         if (problem != null) {
             log.warn("Redis at {} does not answer yet ({}); pod counts answer unavailable until it does", settings,
@@ -108,6 +176,14 @@ public final class RedisBackend implements PodCountBackend {
     public static Optional<RedisBackend> startIfAnswering(RedisConnectionSettings settings,
             PodCountSettings cacheSettings, Clock clock, MeterRegistry meters,
             Consumer<String> whyNot) {
+        return startIfAnswering(settings, cacheSettings, NearCacheSettings.defaults(), clock, meters, whyNot);
+    }
+
+    /** As {@link #startIfAnswering(RedisConnectionSettings, PodCountSettings, Clock, MeterRegistry, Consumer)}, with
+     * the near cache as {@code nearCache} says. */
+    public static Optional<RedisBackend> startIfAnswering(RedisConnectionSettings settings,
+            PodCountSettings cacheSettings, NearCacheSettings nearCache, Clock clock, MeterRegistry meters,
+            Consumer<String> whyNot) {
         LettuceConnectionFactory factory = startedFactory(settings);
         String failure = ping(factory);
         if (failure != null) {
@@ -115,13 +191,13 @@ public final class RedisBackend implements PodCountBackend {
             whyNot.accept(failure);
             return Optional.empty();
         }
-        return Optional.of(start(factory, settings, cacheSettings, clock, meters));
+        return Optional.of(start(factory, settings, cacheSettings, nearCache, clock, meters));
     }
 
     private static RedisBackend start(LettuceConnectionFactory factory, RedisConnectionSettings settings,
-            PodCountSettings cacheSettings, Clock clock, MeterRegistry meters) {
+            PodCountSettings cacheSettings, NearCacheSettings nearCache, Clock clock, MeterRegistry meters) {
         try {
-            RedisBackend backend = new RedisBackend(factory, settings, cacheSettings, clock, meters);
+            RedisBackend backend = new RedisBackend(factory, settings, cacheSettings, nearCache, clock, meters);
             log.info("Pod counts are kept in Redis at {}", settings);
             return backend;
         } catch (RuntimeException e) {
@@ -200,6 +276,21 @@ public final class RedisBackend implements PodCountBackend {
         return denied == null ? null : denied + " (writes refused; the ACL user lacks a permission podtally needs)";
     }
 
+    /** {@inheritDoc} With the reason tracking is off when it is. */
+    @Override
+    public String nearCache() {
+        if (tracking == null) {
+            return "off";
+        }
+        String problem = tracking.problem();
+        return problem == null ? "tracking" : "not tracking (" + problem + ")";
+    }
+
+    /** The near cache, when enabled. */
+    Optional<NearCachedPodCountStore> nearCachedStore() {
+        return Optional.ofNullable(nearStore);
+    }
+
     @Override
     public Boolean eventsSubscribed() {
         return subscription.listening();
@@ -238,6 +329,9 @@ public final class RedisBackend implements PodCountBackend {
     @Override
     public void close() {
         try {
+            if (tracking != null) {
+                tracking.close();
+            }
             clockCheck.close();
             events.close();
             subscription.close();

@@ -1,6 +1,7 @@
 package io.podtally.cache.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -214,6 +215,63 @@ public record RedisConnectionSettings(
             client.useSsl();
         }
         return new LettuceConnectionFactory(lettuceServers(), client.build());
+    }
+
+    /**
+     * Client options for a plain (not Cluster) Lettuce client with the timeouts and TLS material of
+     * {@link #lettuce()}: for connections podtally opens itself, one per node (the near cache's tracking).
+     */
+    ClientOptions nodeClientOptions() {
+        return ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .sslOptions(lettuceSsl())
+                .build();
+    }
+
+    /**
+     * The address of the data node to connect to with {@link #nodeClientOptions()}: the server, or the Sentinel
+     * master as the Sentinels tell it at connection time. Not for a Cluster (see {@link #nodeUri}).
+     */
+    RedisURI dataNodeUri() {
+        if (sentinel()) {
+            RedisURI.Builder uri = RedisURI.builder();
+            sentinelNodes.forEach(node -> uri.withSentinel(sentinelUri(node)));
+            uri.withSentinelMasterId(sentinelMaster).withDatabase(database).withSsl(ssl).withTimeout(timeout);
+            authenticate(uri, username, password);
+            return uri.build();
+        }
+        return nodeUri(host, port);
+    }
+
+    /** The address of one data node ({@code host:port}), with the data nodes' credentials, TLS and timeout. */
+    RedisURI nodeUri(String nodeHost, int nodePort) {
+        RedisURI.Builder uri = RedisURI.Builder.redis(nodeHost, nodePort).withSsl(ssl).withTimeout(timeout);
+        if (!cluster()) {
+            uri.withDatabase(database);
+        }
+        authenticate(uri, username, password);
+        return uri.build();
+    }
+
+    private RedisURI sentinelUri(String node) {
+        RedisNode parsed = RedisNode.fromString(node);
+        RedisURI.Builder uri = RedisURI.Builder.redis(parsed.getHost(), parsed.getPort()).withSsl(ssl)
+                .withTimeout(timeout);
+        authenticate(uri, sentinelUsername, sentinelPassword);
+        return uri.build();
+    }
+
+    private static void authenticate(RedisURI.Builder uri, String user, String secret) {
+        if (secret == null) {
+            return;
+        }
+        if (user == null) {
+            uri.withPassword(secret.toCharArray());
+        } else {
+            uri.withAuthentication(user, secret.toCharArray());
+        }
     }
 
     private SslOptions lettuceSsl() {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -57,6 +58,7 @@ public final class RedisPodCountStore implements PodCountStore {
     private final AtomicLong wholeHashReads = new AtomicLong();
     private final String retentionMillis;
     private final ConcurrentMap<String, String> malformedGenerationWarned = new ConcurrentHashMap<>();
+    private volatile Consumer<String> changed = cluster -> { };
 
     /**
      * @param redis a template on the Lettuce connection factory (its command timeout bounds every
@@ -66,6 +68,14 @@ public final class RedisPodCountStore implements PodCountStore {
     public RedisPodCountStore(StringRedisTemplate redis, PodCountSettings settings) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.retentionMillis = Long.toString(settings.retention().toMillis());
+    }
+
+    /**
+     * Tells {@code listener} the cluster of every write, backoff and delete made through this store (fenced writes
+     * too) once it has returned, whether it succeeded or not: the near cache drops its copy at once.
+     */
+    void onChange(Consumer<String> listener) {
+        this.changed = Objects.requireNonNull(listener, "listener");
     }
 
     /** The hash of a cluster's counts: {@code podtally:{C}:podcounts}. */
@@ -178,6 +188,8 @@ public final class RedisPodCountStore implements PodCountStore {
             result = redis.execute(WRITE, keys, args.toArray());
         } catch (DataAccessException e) {
             throw unavailable("write", cluster, e);
+        } finally {
+            changed.accept(cluster);
         }
         long accepted = ((Number) result.get(0)).longValue();
         if (accepted < 0) {
@@ -194,6 +206,8 @@ public final class RedisPodCountStore implements PodCountStore {
                     failure == null ? "" : PodCountHash.millis(failure.at()));
         } catch (DataAccessException e) {
             throw unavailable("backoff", cluster, e);
+        } finally {
+            changed.accept(cluster);
         }
     }
 
@@ -203,6 +217,8 @@ public final class RedisPodCountStore implements PodCountStore {
             return Boolean.TRUE.equals(redis.delete(key(cluster)));
         } catch (DataAccessException e) {
             throw unavailable("delete", cluster, e);
+        } finally {
+            changed.accept(cluster);
         }
     }
 

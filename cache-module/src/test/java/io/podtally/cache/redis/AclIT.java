@@ -129,7 +129,8 @@ class AclIT {
             List<PodCountEvent> heard = new CopyOnWriteArrayList<>();
             two.addListener(heard::add);
             await().atMost(WAIT).until(() -> first.problem() == null && Boolean.TRUE.equals(second.eventsSubscribed())
-                    && first.clockSkew() != null);
+                    && first.clockSkew() != null && "tracking".equals(first.nearCache())
+                    && "tracking".equals(second.nearCache()));
 
             var refreshing = one.refresh("acl");
             await().atMost(WAIT).until(() -> source.entered() == 1);
