@@ -3,6 +3,7 @@ package io.podtally.cache.redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import java.time.Instant;
@@ -166,9 +167,9 @@ public final class NearCachedPodCountStore implements PodCountStore {
     }
 
     @Override
-    public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+    public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         try {
-            delegate.setBackoff(cluster, nextAttempt, failures);
+            delegate.setBackoff(cluster, nextAttempt, failures, failure);
         } finally {
             drop(cluster);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podtally.cache.CountingSource;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.StoreUnavailableException;
@@ -189,7 +190,7 @@ class NearCachedPodCountStoreTest {
         }
 
         @Override
-        public void setBackoff(String cluster, Instant nextAttempt, int failures) {
+        public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         }
 
         @Override
