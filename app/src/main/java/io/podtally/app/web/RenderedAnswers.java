@@ -14,6 +14,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>a change of the strict part (the pod counts, the informer, the query) is answered on the request that sees
  *   it: the request builds the new answer, or waits for the build under way.</li>
  * </ul>
- * One build at a time per ETag and encoding; background builds run on one thread with a short queue.
+ * The answer last served to a query and encoding keeps being refreshed in the background for {@link #KEEP_WARM} after
+ * its last request, so that a dashboard polling less often than the expiry does not find it gone. One build at a time
+ * per ETag and encoding; background builds run on one thread with a short queue.
  */
 @Component
 final class RenderedAnswers implements DisposableBean {
@@ -52,6 +56,7 @@ final class RenderedAnswers implements DisposableBean {
     static final Duration EXPIRE_AFTER_WRITE = Duration.ofSeconds(10);
     static final Duration REFRESH_AFTER_WRITE = Duration.ofSeconds(5);
     static final Duration MAX_LAG = Duration.ofSeconds(1);
+    static final Duration KEEP_WARM = Duration.ofSeconds(60);
     static final int MAX_SLOTS = 10_000;
     private static final int BACKGROUND_QUEUE = 16;
 
@@ -74,13 +79,14 @@ final class RenderedAnswers implements DisposableBean {
     private record Rendered(byte[] bytes, Supplier<byte[]> build) {
     }
 
-    /** What a slot was last served, and the newer tag it is waiting for since when (nanos), if any. */
-    private record Slot(String etag, String strict, String pending, long pendingSince) {
+    /** What a slot was last served (its tag and cache key), and the newer tag it is waiting for since when (nanos). */
+    private record Slot(String etag, String key, String strict, String pending, long pendingSince) {
     }
 
     private final AsyncLoadingCache<String, Rendered> answers;
     private final Cache<String, Slot> slots;
     private final ThreadPoolExecutor background;
+    private final ScheduledExecutorService warm;
     private final LongSupplier nanos;
     private final JsonMapper json;
     private final Counter hits;
@@ -126,9 +132,15 @@ final class RenderedAnswers implements DisposableBean {
                 });
         this.slots = Caffeine.newBuilder()
                 .maximumSize(MAX_SLOTS)
-                .expireAfterAccess(EXPIRE_AFTER_WRITE)
+                .expireAfterAccess(KEEP_WARM)
                 .ticker(nanos::getAsLong)
                 .build();
+        this.warm = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "podtally-render-warm");
+            thread.setDaemon(true);
+            return thread;
+        });
+        warm.scheduleWithFixedDelay(this::keepWarm, 1, 1, TimeUnit.SECONDS);
         this.hits = rendered(meters, "hit");
         this.misses = rendered(meters, "miss");
         this.stale = rendered(meters, "stale");
@@ -145,7 +157,7 @@ final class RenderedAnswers implements DisposableBean {
 
     /** The answer to {@code request}: its own, or for a short while the one last served to its slot. */
     Answer answer(Request request) {
-        String key = (request.gzip() ? "gzip " : "json ") + request.etag();
+        String key = key(request.gzip(), request.etag());
         CompletableFuture<Rendered> current = answers.getIfPresent(key);
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
             hits.increment();
@@ -171,14 +183,14 @@ final class RenderedAnswers implements DisposableBean {
                 return last;
             }
             // the lag counts from the first change not served yet, however many follow it
-            return request.etag().equals(last.pending()) ? last
-                    : new Slot(last.etag(), last.strict(), request.etag(), last.pending() == null ? now : last.pendingSince());
+            return request.etag().equals(last.pending()) ? last : new Slot(last.etag(), last.key(), last.strict(),
+                    request.etag(), last.pending() == null ? now : last.pendingSince());
         });
         if (slot == null || slot.etag().equals(request.etag()) || !slot.strict().equals(request.strict())
                 || !request.etag().equals(slot.pending()) || now - slot.pendingSince() > MAX_LAG.toNanos()) {
             return null;
         }
-        String previousKey = (request.gzip() ? "gzip " : "json ") + slot.etag();
+        String previousKey = slot.key();
         // read through the map view: standing in does not start a refresh of the previous answer
         CompletableFuture<Rendered> previous = answers.asMap().get(previousKey);
         if (previous == null || !previous.isDone() || previous.isCompletedExceptionally()) {
@@ -239,9 +251,10 @@ final class RenderedAnswers implements DisposableBean {
 
     /** Records that the slot's answer is now the one of {@code request}'s tag. */
     private void served(Request request) {
+        String key = key(request.gzip(), request.etag());
         slots.asMap().compute(request.slot(), (name, last) -> {
             if (last == null) {
-                return new Slot(request.etag(), request.strict(), null, 0);
+                return new Slot(request.etag(), key, request.strict(), null, 0);
             }
             if (last.etag().equals(request.etag()) && last.pending() == null) {
                 return last;
@@ -249,10 +262,29 @@ final class RenderedAnswers implements DisposableBean {
             if (last.pending() != null && !last.pending().equals(request.etag())
                     && last.strict().equals(request.strict())) {
                 // a newer change is still waiting: its lag keeps counting from when it was first seen
-                return new Slot(request.etag(), request.strict(), last.pending(), last.pendingSince());
+                return new Slot(request.etag(), key, request.strict(), last.pending(), last.pendingSince());
             }
-            return new Slot(request.etag(), request.strict(), null, 0);
+            return new Slot(request.etag(), key, request.strict(), null, 0);
         });
+    }
+
+    private static String key(boolean gzip, String etag) {
+        return (gzip ? "gzip " : "json ") + etag;
+    }
+
+    /** Refreshes the answers last served to the slots asked for within {@link #KEEP_WARM}, once they are due. */
+    private void keepWarm() {
+        try {
+            var refresh = answers.synchronous().policy().refreshAfterWrite().orElseThrow();
+            for (Slot slot : slots.asMap().values()) {
+                if (slot.pending() == null && refresh.ageOf(slot.key())
+                        .filter(age -> age.compareTo(REFRESH_AFTER_WRITE) >= 0).isPresent()) {
+                    answers.synchronous().refresh(slot.key());
+                }
+            }
+        } catch (RuntimeException e) {
+            // the next round tries again; a request still finds or builds its answer
+        }
     }
 
     /** {@code build} on the background thread; a cancelled future when its queue is full. */
@@ -269,6 +301,7 @@ final class RenderedAnswers implements DisposableBean {
 
     @Override
     public void destroy() {
+        warm.shutdownNow();
         background.shutdownNow();
     }
 

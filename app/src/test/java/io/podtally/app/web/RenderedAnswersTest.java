@@ -79,6 +79,33 @@ class RenderedAnswersTest {
     }
 
     @Test
+    @DisplayName("the answer last served to a query is refreshed without a request while the query was asked for lately")
+    void keptWarmWithoutRequests() {
+        AtomicInteger builds = new AtomicInteger();
+        Supplier<Object> body = counting(builds);
+        answers.answer(request("A", "x", body));
+
+        advance(RenderedAnswers.REFRESH_AFTER_WRITE.plusSeconds(1));
+        await().atMost(WAIT).until(() -> builds.get() == 2);
+        advance(RenderedAnswers.EXPIRE_AFTER_WRITE.minusSeconds(1));
+        await().atMost(WAIT).until(() -> builds.get() == 3);
+
+        assertThat(text(answers.answer(request("A", "x", body)))).contains("\"build\":3");
+        assertThat(count("miss")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a query nobody asked for within the keep-warm time is no longer refreshed")
+    void coldQueryNotRefreshed() {
+        AtomicInteger builds = new AtomicInteger();
+        answers.answer(request("A", "x", counting(builds)));
+
+        advance(RenderedAnswers.KEEP_WARM.plusSeconds(1));
+
+        await().pollDelay(Duration.ofMillis(2500)).atMost(WAIT).until(() -> builds.get() == 1);
+    }
+
+    @Test
     @DisplayName("an answer nobody asked for within the expiry is built again on the request")
     void idleAnswerExpires() {
         AtomicInteger builds = new AtomicInteger();
