@@ -142,7 +142,13 @@ final class NearCacheMeasurement {
                     incident + " all nodes", Settings.PAGE_RATE);
             Map<String, Long> during = delta(before, commandStats(redis));
             fixed(variant, deployment, LIVENESS, "liveness", Settings.PAGE_RATE);
+            Map<String, Long> renderedBefore = variant.design == Design.PODTALLY ? rendered(deployment) : Map.of();
             fixed(variant, deployment, Deployment.nodesPath(large, ""), large + " all nodes", Settings.FULL_LIST_RATE);
+            if (variant.design == Design.PODTALLY) {
+                notes.add(variant.label + ", " + large + " all nodes at " + Settings.FULL_LIST_RATE
+                        + " req/s: node-list answers by `podtally.api.rendered` result, summed over the replicas: "
+                        + delta(renderedBefore, rendered(deployment)));
+            }
             fixed(variant, deployment, LIVENESS, "liveness", Settings.FULL_LIST_RATE);
             Map<String, Long> idleBefore = commandStats(redis);
             TimeUnit.NANOSECONDS.sleep(incidentRun.elapsed().toNanos());
@@ -261,6 +267,28 @@ final class NearCacheMeasurement {
         notes.add("right after `DEL podtally:{" + cluster + "}:podcounts`, the next request to each of the 3 replicas "
                 + "(" + variant.label + ") answered `pod_counts.state`: " + String.join(", ", states));
         deployment.awaitCounts(cluster, Duration.ofMinutes(1));
+    }
+
+    /** {@code podtally.api.rendered} by result, summed over the replicas. */
+    private Map<String, Long> rendered(Deployment deployment) throws IOException {
+        Map<String, Long> byResult = new TreeMap<>();
+        for (String result : List.of("hit", "miss", "stale", "refresh")) {
+            long sum = 0;
+            for (Replica replica : deployment.replicas()) {
+                try {
+                    LoadDriver.Exchange answer = driver.get(replica.uri("/actuator/metrics/podtally.api.rendered?tag=result:"
+                            + result), Map.of(), TIMEOUT);
+                    if (answer.status() == 200) {
+                        sum += (long) JSON.readTree(answer.body()).path("measurements").path(0).path("value").asDouble();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            byResult.put(result, sum);
+        }
+        return byResult;
     }
 
     private static Map<String, Long> commandStats(RedisCommands<String, String> redis) {

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -95,21 +94,35 @@ final class NodeController {
         Responses.Informer informer = Responses.Informer.of(nodeCache, nodes.nodes().size());
         PodCountView view = podCounts.read(cluster.name());
         NodeMetricsCache.Snapshot metrics = cluster.metrics().snapshot();
-        String etag = NodeListVersion.of(cluster.name(), nodes, informer, view, metrics).etag(query);
-        if (request.checkNotModified(etag)) {
+        NodeListVersion version = NodeListVersion.of(cluster.name(), nodes, informer, view, metrics);
+        String etag = version.etag(query);
+        // the request is checked against the tag of the bytes it would get, once: it sets the response's ETag
+        if (mayMatch(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag) && request.checkNotModified(etag)) {
             return null;
         }
-        Supplier<Object> body = () -> body(cluster.name(), nodes, informer, view, metrics, query);
         boolean gzip = RenderedAnswers.acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
-        ResponseEntity.BodyBuilder answer = ResponseEntity.ok()
-                .eTag(etag)
+        RenderedAnswers.Answer answer = rendered.answer(new RenderedAnswers.Request(
+                (gzip ? "gzip " : "json ") + cluster.name() + " " + query.canonical(), etag, version.strict(query), gzip,
+                () -> body(cluster.name(), nodes, informer, view, metrics, query)));
+        // the answer last served to this query may stand in for a moment: its own tag goes with it
+        if (request.checkNotModified(answer.etag())) {
+            return null;
+        }
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+                .eTag(answer.etag())
                 .cacheControl(CacheControl.noCache())
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
         if (gzip) {
-            return answer.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(rendered.gzip(etag, body));
+            ok.header(HttpHeaders.CONTENT_ENCODING, "gzip");
         }
-        return answer.body(rendered.json(etag, body));
+        return ok.body(answer.bytes());
+    }
+
+    /** Whether {@code ifNoneMatch} may name {@code etag} (or any tag); a cheap test before the exact one. */
+    static boolean mayMatch(String ifNoneMatch, String etag) {
+        return ifNoneMatch != null && (ifNoneMatch.contains(etag.substring(etag.indexOf('"')))
+                || ifNoneMatch.trim().equals("*"));
     }
 
     /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */

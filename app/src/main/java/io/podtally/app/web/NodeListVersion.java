@@ -58,6 +58,15 @@ record NodeListVersion(
                 podCountState, fetchedAt, metricsState, metricsFingerprint, lastFailure, query.canonical());
     }
 
+    /**
+     * The part of {@link #etag} whose change an answer must show on the next request: the pod counts, the informer's
+     * state and the query. A change of the nodes' content or of the metrics alone may be answered a moment later.
+     */
+    String strict(NodeQuery query) {
+        return ETags.weak("nodes-strict", cluster, informerState, informerError, generation, podCountState, fetchedAt,
+                lastFailure, query.canonical());
+    }
+
     /** The parts that differ from {@code before}, in a fixed order; empty when the answer is the same. */
     List<String> changedSince(NodeListVersion before) {
         List<String> changed = new ArrayList<>(4);
