@@ -4,9 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -193,21 +191,16 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
      */
     @Override
     public InvalidateAll invalidateAll(Collection<String> clusters) {
-        List<String> invalidated = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        for (String cluster : new LinkedHashSet<>(clusters)) {
-            try {
-                invalidate(cluster);
-                invalidated.add(cluster);
-            } catch (StoreKeyException e) {
-                log.warn("Pod counts of {} not invalidated: the store refused its key ({})", cluster, e.getMessage());
-                refused.add(cluster);
-            }
+        InvalidateAll deleted = PodCountCache.super.invalidateAll(clusters);
+        if (!deleted.refused().isEmpty()) {
+            // the store's guard logs each key error with its text
+            log.warn("Pod counts of {} not invalidated: the store refused their keys", deleted.refused());
         }
-        List<String> order = warmUp.orderNow(invalidated);
-        log.info("Pod counts of {} clusters invalidated; refreshing {} of them within {}", invalidated.size(),
+        List<String> order = warmUp.orderNow(deleted.invalidated());
+        log.info("Pod counts of {} clusters invalidated; refreshing {} of them within {}", deleted.invalidated().size(),
                 order.size(), settings.warmUpSpread());
-        return new InvalidateAll(invalidated, refused, order, settings.warmUpSpread(), warmUp.stagger(order));
+        return new InvalidateAll(deleted.invalidated(), deleted.refused(), order, settings.warmUpSpread(),
+                warmUp.stagger(order));
     }
 
     /**
