@@ -10,13 +10,17 @@ import io.podtally.cache.PodCountSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 @DisplayName("RedisBackend: the Redis clients started and stopped")
 @Timeout(60)
@@ -47,6 +51,35 @@ class RedisBackendIT {
             await().atMost(WAIT).until(() -> backend.clockSkew() != null);
             assertThat(backend.clockSkewed()).isFalse();
         }
+    }
+
+    @Test
+    @DisplayName("close stops the clients: every connection they opened to the server is closed")
+    void closeStopsClients() {
+        LettuceConnectionFactory observer = RedisTestSupport.lettuce(REDIS.port());
+        try (RedisConnection connection = observer.getConnection()) {
+            Set<String> before = Set.copyOf(clientIds(connection));
+            RedisBackend backend = RedisBackend.start(RedisTestSupport.settings(REDIS.port()), SETTINGS,
+                    Clock.systemUTC(), new SimpleMeterRegistry());
+            try {
+                assertThat(backend.store().write("backend-c2", snapshot()).accepted()).isTrue();
+                assertThat(backend.lock().tryLock("backend-c2")).isPresent().get().satisfies(held -> held.close());
+                await().atMost(WAIT).until(backend::eventsSubscribed);
+                assertThat(clientIds(connection)).as("connections of the started clients")
+                        .anyMatch(id -> !before.contains(id));
+            } finally {
+                backend.close();
+            }
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(clientIds(connection))
+                    .as("connections opened by the backend, after close").allMatch(before::contains));
+        } finally {
+            observer.destroy();
+        }
+    }
+
+    private static List<String> clientIds(RedisConnection connection) {
+        return connection.serverCommands().getClientList().stream().map(info -> info.get("id")).toList();
     }
 
     @Test
