@@ -198,6 +198,30 @@ class NodePageIT {
     }
 
     @Test
+    @Order(3)
+    @DisplayName("the keyboard sorts too: Enter on a column header sorts by it, Space turns the order round")
+    void keyboardSorting() {
+        openFresh("");
+
+        header("age").sendKeys(Keys.ENTER);
+
+        within(Duration.ofSeconds(10)).until(d -> "ascending".equals(sortOf("age")));
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=desc&page=1&page_size=100")));
+        assertThat(driver.switchTo().activeElement()).isEqualTo(header("age"));
+
+        header("age").sendKeys(Keys.SPACE);
+
+        within(Duration.ofSeconds(10)).until(d -> "descending".equals(sortOf("age")));
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=asc&page=1&page_size=100")));
+        assertThat(sortOf("name")).isNull();
+        assertThat(driver.getCurrentUrl()).contains("sort=age").contains("order=desc");
+    }
+
+    private static String sortOf(String column) {
+        return header(column).findElement(By.xpath("..")).getDomAttribute("aria-sort");
+    }
+
+    @Test
     @Order(4)
     @DisplayName("status and role filters show exactly the nodes the API answers, and survive a reload")
     void statusAndRoleFilters() {
@@ -216,6 +240,30 @@ class NodePageIT {
         within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("role=control-plane")));
         assertThat(names()).hasSize(3);
         assertThat(driver.getCurrentUrl()).contains("role=control-plane").doesNotContain("status=");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("name, label (key=value) and taint (key:effect) filters show exactly the nodes the API answers")
+    void nameLabelAndTaintFilters() {
+        openFresh("");
+
+        driver.findElement(By.id("f-name")).sendKeys("NODE-012");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("name=node-012")));
+        assertThat(names()).hasSize(10).allSatisfy(name -> assertThat(name).startsWith("node-012"));
+        assertThat(driver.getCurrentUrl()).contains("name=NODE-012");
+
+        driver.findElement(By.id("clear")).click();
+        driver.findElement(By.id("f-label")).sendKeys("node.podtally.io/pool=pool-2");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(
+                apiNames("label_key=node.podtally.io/pool&label_value=pool-2")));
+        assertThat(names()).isNotEmpty().hasSizeLessThan(147);
+
+        driver.findElement(By.id("clear")).click();
+        driver.findElement(By.id("f-taint")).sendKeys("node.kubernetes.io/unschedulable:NoSchedule");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(List.of(busy.nodeNames().get(30))));
+        assertThat(names()).isEqualTo(apiNames("taint_key=node.kubernetes.io/unschedulable&taint_effect=NoSchedule"));
+        assertThat(driver.getCurrentUrl()).contains("taint=").doesNotContain("label=").doesNotContain("name=");
     }
 
     @Test
@@ -324,6 +372,25 @@ class NodePageIT {
     }
 
     @Test
+    @Order(9)
+    @DisplayName("everything the page loads comes from the replica itself: no CDN, no other origin")
+    void noOtherOrigin() {
+        openFresh("");
+        rowOf(busy.nodeNames().get(1)).findElement(By.cssSelector("button.node")).click();
+        within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+
+        @SuppressWarnings("unchecked")
+        List<String> loaded = (List<String>) ((JavascriptExecutor) driver).executeScript("""
+                return [...performance.getEntriesByType("resource").map(e => e.name),
+                        ...[...document.querySelectorAll("[src], link[href]")].map(e => e.src || e.href)]""");
+        assertThat(loaded).isNotEmpty()
+                .anyMatch(url -> url.endsWith("/app.js"))
+                .anyMatch(url -> url.contains("/api/v1/nodes?"))
+                .allSatisfy(url -> assertThat(url).startsWith(base));
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+    }
+
+    @Test
     @Order(10)
     @DisplayName("the page as an operator sees it (saved as a screenshot when podtally.screenshot names a file)")
     void screenshot() throws IOException {
@@ -394,6 +461,41 @@ class NodePageIT {
         @SuppressWarnings("unchecked")
         List<String> states = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.liveStates");
         assertThat(states).containsSubsequence("reconnecting", "offline", "live");
+    }
+
+    @Test
+    @Order(13)
+    @DisplayName("in watch mode a pod change reaches its row in place, highlighted, without a reload or a refresh; "
+            + "the age says live, and a replica without an admin token shows no refresh button")
+    void watchModePodChangeInPlace() {
+        Map<String, String> watching = new LinkedHashMap<>(properties);
+        watching.remove("podtally.admin.token");
+        watching.put("podtally.podcounts.mode", "watch");
+        watching.put("podtally.podcounts.watch-flush", "200ms");
+        try (RedisServer ownRedis = RedisServer.start()) {
+            watching.put("spring.data.redis.port", Integer.toString(ownRedis.port()));
+            try (Replica watcher = Replica.start(watching)) {
+                awaitSynced(watcher);
+                driver.get(baseOf(watcher) + "?cluster=" + SMALL);
+                within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                        && "live".equals(text("age")) && "live".equals(text("live")) && rows().size() == 8
+                        && podCells().stream().noneMatch(text -> text.equals("counting…")));
+                assertThat(driver.findElement(By.id("refresh")).isDisplayed()).isFalse();
+                ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
+                String node = names().get(4);
+                WebElement row = rowOf(node);
+                WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
+                int before = small.activePodsByNode().getOrDefault(node, 0);
+
+                small.addPods(node, 4);
+
+                within(Duration.ofSeconds(20)).until(d -> pods.getText().startsWith((before + 4) + " / "));
+                assertThat(pods.getDomAttribute("class")).contains("changed");
+                assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+                assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
+                assertThat(text("age")).isEqualTo("live");
+            }
+        }
     }
 
     private static WebElement live() {
