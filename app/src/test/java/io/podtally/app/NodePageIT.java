@@ -44,6 +44,7 @@ class NodePageIT {
 
     private static final String BUSY = "busy";
     private static final String SMALL = "small";
+    private static final String LARGE = "large";
     private static final String TOKEN = "page-admin-token";
     /** A kubeconfig context whose name cannot be a cluster name. */
     private static final String REJECTED = "my cluster";
@@ -495,6 +496,53 @@ class NodePageIT {
                 assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
                 assertThat(text("age")).isEqualTo("live");
             }
+        }
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("the 5,000-node cluster: 50 pages of 100, the last page is the API's, and an update there fetches "
+            + "only that page (never the whole list) and changes its row in place")
+    void largeClusterPagesAndUpdates() throws IOException {
+        try (SimulatedCluster large = SimulatedCluster.builder().nodes(5000).activePods(20_000).seed(23).start();
+                Replica replica = Replica.start(large, LARGE, redis, Map.of(
+                        "podtally.admin.token", TOKEN,
+                        "podtally.podcounts.warm-up", "false",
+                        "podtally.podcounts.page-size", "500"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "synced".equals(replica.informerState(LARGE)));
+            driver.get(baseOf(replica) + "?cluster=" + LARGE);
+            within(Duration.ofSeconds(60)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                    && rows().size() == 100 && podCells().stream().noneMatch(text -> text.equals("counting…")));
+            assertThat(text("totals")).isEqualTo("1–100 of 5,000 nodes");
+            assertThat(text("page-info")).isEqualTo("Page 1 of 50");
+
+            driver.findElement(By.id("last")).click();
+
+            within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 50 of 50"));
+            JsonNode lastPage = replica.api().json("/api/v1/nodes?cluster_name=" + LARGE + "&page=50&page_size=100");
+            List<String> expected = lastPage.get("data").valueStream().map(n -> n.get("name").asString()).toList();
+            within(Duration.ofSeconds(10)).until(d -> names().equals(expected));
+            ((JavascriptExecutor) driver).executeScript("performance.clearResourceTimings(); window.notReloaded = true;");
+            String node = expected.get(0);
+            WebElement pods = rowOf(node).findElement(By.cssSelector("td[data-col='pods']"));
+            int before = large.activePodsByNode().getOrDefault(node, 0);
+            large.addPods(node, 5);
+            HttpResponse<String> refresh = replica.api().post(
+                    "/api/v1/admin/clusters/" + LARGE + "/pod-counts/refresh", "Authorization", "Bearer " + TOKEN);
+            assertThat(refresh.statusCode()).isEqualTo(202);
+
+            within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 5) + " / "));
+            assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> fetches = (List<Map<String, Object>>) ((JavascriptExecutor) driver)
+                    .executeScript("""
+                            return performance.getEntriesByType("resource")
+                                .filter(e => new URL(e.name).pathname.endsWith("/api/v1/nodes"))
+                                .map(e => ({url: e.name, bytes: e.decodedBodySize}))""");
+            assertThat(fetches).isNotEmpty().allSatisfy(fetch -> {
+                assertThat((String) fetch.get("url")).contains("page=50").contains("page_size=100");
+                assertThat(((Number) fetch.get("bytes")).longValue()).isLessThan(256 * 1024);
+            });
         }
     }
 
