@@ -502,7 +502,7 @@ class NodePageIT {
     @Test
     @Order(14)
     @DisplayName("the 5,000-node cluster: 50 pages of 100, the last page is the API's, and an update there fetches "
-            + "only that page (never the whole list) and changes its row in place")
+            + "only that page (never the whole list) and changes its row and bar in place, without a scroll jump")
     void largeClusterPagesAndUpdates() throws IOException {
         try (SimulatedCluster large = SimulatedCluster.builder().nodes(5000).activePods(20_000).seed(23).start();
                 Replica replica = Replica.start(large, LARGE, redis, Map.of(
@@ -523,8 +523,11 @@ class NodePageIT {
             List<String> expected = lastPage.get("data").valueStream().map(n -> n.get("name").asString()).toList();
             within(Duration.ofSeconds(10)).until(d -> names().equals(expected));
             ((JavascriptExecutor) driver).executeScript("performance.clearResourceTimings(); window.notReloaded = true;");
-            String node = expected.get(0);
-            WebElement pods = rowOf(node).findElement(By.cssSelector("td[data-col='pods']"));
+            String node = expected.get(60);
+            WebElement row = rowOf(node);
+            WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", row);
+            long scrolled = scrollY();
             int before = large.activePodsByNode().getOrDefault(node, 0);
             large.addPods(node, 5);
             HttpResponse<String> refresh = replica.api().post(
@@ -532,6 +535,11 @@ class NodePageIT {
             assertThat(refresh.statusCode()).isEqualTo(202);
 
             within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 5) + " / "));
+            int allocatable = Integer.parseInt(pods.getText().substring(pods.getText().indexOf('/') + 1).trim());
+            assertThat(pods.findElement(By.cssSelector(".bar > span")).getDomAttribute("style"))
+                    .contains("width: " + Math.round((before + 5) * 100.0 / allocatable) + "%");
+            assertThat(pods.getDomAttribute("class")).contains("changed");
+            assertThat(scrollY()).as("no scroll jump").isPositive().isEqualTo(scrolled);
             assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> fetches = (List<Map<String, Object>>) ((JavascriptExecutor) driver)
@@ -544,6 +552,10 @@ class NodePageIT {
                 assertThat(((Number) fetch.get("bytes")).longValue()).isLessThan(256 * 1024);
             });
         }
+    }
+
+    private static long scrollY() {
+        return ((Number) ((JavascriptExecutor) driver).executeScript("return Math.round(window.scrollY)")).longValue();
     }
 
     private static WebElement live() {
