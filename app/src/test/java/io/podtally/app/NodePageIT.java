@@ -44,6 +44,7 @@ class NodePageIT {
 
     private static final String BUSY = "busy";
     private static final String SMALL = "small";
+    private static final String LARGE = "large";
     private static final String TOKEN = "page-admin-token";
     /** A kubeconfig context whose name cannot be a cluster name. */
     private static final String REJECTED = "my cluster";
@@ -198,6 +199,30 @@ class NodePageIT {
     }
 
     @Test
+    @Order(3)
+    @DisplayName("the keyboard sorts too: Enter on a column header sorts by it, Space turns the order round")
+    void keyboardSorting() {
+        openFresh("");
+
+        header("age").sendKeys(Keys.ENTER);
+
+        within(Duration.ofSeconds(10)).until(d -> "ascending".equals(sortOf("age")));
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=desc&page=1&page_size=100")));
+        assertThat(driver.switchTo().activeElement()).isEqualTo(header("age"));
+
+        header("age").sendKeys(Keys.SPACE);
+
+        within(Duration.ofSeconds(10)).until(d -> "descending".equals(sortOf("age")));
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=asc&page=1&page_size=100")));
+        assertThat(sortOf("name")).isNull();
+        assertThat(driver.getCurrentUrl()).contains("sort=age").contains("order=desc");
+    }
+
+    private static String sortOf(String column) {
+        return header(column).findElement(By.xpath("..")).getDomAttribute("aria-sort");
+    }
+
+    @Test
     @Order(4)
     @DisplayName("status and role filters show exactly the nodes the API answers, and survive a reload")
     void statusAndRoleFilters() {
@@ -216,6 +241,30 @@ class NodePageIT {
         within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("role=control-plane")));
         assertThat(names()).hasSize(3);
         assertThat(driver.getCurrentUrl()).contains("role=control-plane").doesNotContain("status=");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("name, label (key=value) and taint (key:effect) filters show exactly the nodes the API answers")
+    void nameLabelAndTaintFilters() {
+        openFresh("");
+
+        driver.findElement(By.id("f-name")).sendKeys("NODE-012");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("name=node-012")));
+        assertThat(names()).hasSize(10).allSatisfy(name -> assertThat(name).startsWith("node-012"));
+        assertThat(driver.getCurrentUrl()).contains("name=NODE-012");
+
+        driver.findElement(By.id("clear")).click();
+        driver.findElement(By.id("f-label")).sendKeys("node.podtally.io/pool=pool-2");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(
+                apiNames("label_key=node.podtally.io/pool&label_value=pool-2")));
+        assertThat(names()).isNotEmpty().hasSizeLessThan(147);
+
+        driver.findElement(By.id("clear")).click();
+        driver.findElement(By.id("f-taint")).sendKeys("node.kubernetes.io/unschedulable:NoSchedule");
+        within(Duration.ofSeconds(10)).until(d -> names().equals(List.of(busy.nodeNames().get(30))));
+        assertThat(names()).isEqualTo(apiNames("taint_key=node.kubernetes.io/unschedulable&taint_effect=NoSchedule"));
+        assertThat(driver.getCurrentUrl()).contains("taint=").doesNotContain("label=").doesNotContain("name=");
     }
 
     @Test
@@ -324,6 +373,25 @@ class NodePageIT {
     }
 
     @Test
+    @Order(9)
+    @DisplayName("everything the page loads comes from the replica itself: no CDN, no other origin")
+    void noOtherOrigin() {
+        openFresh("");
+        rowOf(busy.nodeNames().get(1)).findElement(By.cssSelector("button.node")).click();
+        within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+
+        @SuppressWarnings("unchecked")
+        List<String> loaded = (List<String>) ((JavascriptExecutor) driver).executeScript("""
+                return [...performance.getEntriesByType("resource").map(e => e.name),
+                        ...[...document.querySelectorAll("[src], link[href]")].map(e => e.src || e.href)]""");
+        assertThat(loaded).isNotEmpty()
+                .anyMatch(url -> url.endsWith("/app.js"))
+                .anyMatch(url -> url.contains("/api/v1/nodes?"))
+                .allSatisfy(url -> assertThat(url).startsWith(base));
+        driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
+    }
+
+    @Test
     @Order(10)
     @DisplayName("the page as an operator sees it (saved as a screenshot when podtally.screenshot names a file)")
     void screenshot() throws IOException {
@@ -394,6 +462,100 @@ class NodePageIT {
         @SuppressWarnings("unchecked")
         List<String> states = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.liveStates");
         assertThat(states).containsSubsequence("reconnecting", "offline", "live");
+    }
+
+    @Test
+    @Order(13)
+    @DisplayName("in watch mode a pod change reaches its row in place, highlighted, without a reload or a refresh; "
+            + "the age says live, and a replica without an admin token shows no refresh button")
+    void watchModePodChangeInPlace() {
+        Map<String, String> watching = new LinkedHashMap<>(properties);
+        watching.remove("podtally.admin.token");
+        watching.put("podtally.podcounts.mode", "watch");
+        watching.put("podtally.podcounts.watch-flush", "200ms");
+        try (RedisServer ownRedis = RedisServer.start()) {
+            watching.put("spring.data.redis.port", Integer.toString(ownRedis.port()));
+            try (Replica watcher = Replica.start(watching)) {
+                awaitSynced(watcher);
+                driver.get(baseOf(watcher) + "?cluster=" + SMALL);
+                within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                        && "live".equals(text("age")) && "live".equals(text("live")) && rows().size() == 8
+                        && podCells().stream().noneMatch(text -> text.equals("counting…")));
+                assertThat(driver.findElement(By.id("refresh")).isDisplayed()).isFalse();
+                ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
+                String node = names().get(4);
+                WebElement row = rowOf(node);
+                WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
+                int before = small.activePodsByNode().getOrDefault(node, 0);
+
+                small.addPods(node, 4);
+
+                within(Duration.ofSeconds(20)).until(d -> pods.getText().startsWith((before + 4) + " / "));
+                assertThat(pods.getDomAttribute("class")).contains("changed");
+                assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+                assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
+                assertThat(text("age")).isEqualTo("live");
+            }
+        }
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("the 5,000-node cluster: 50 pages of 100, the last page is the API's, and an update there fetches "
+            + "only that page (never the whole list) and changes its row and bar in place, without a scroll jump")
+    void largeClusterPagesAndUpdates() throws IOException {
+        try (SimulatedCluster large = SimulatedCluster.builder().nodes(5000).activePods(20_000).seed(23).start();
+                Replica replica = Replica.start(large, LARGE, redis, Map.of(
+                        "podtally.admin.token", TOKEN,
+                        "podtally.podcounts.warm-up", "false",
+                        "podtally.podcounts.page-size", "500"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> "synced".equals(replica.informerState(LARGE)));
+            driver.get(baseOf(replica) + "?cluster=" + LARGE);
+            within(Duration.ofSeconds(60)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
+                    && rows().size() == 100 && podCells().stream().noneMatch(text -> text.equals("counting…")));
+            assertThat(text("totals")).isEqualTo("1–100 of 5,000 nodes");
+            assertThat(text("page-info")).isEqualTo("Page 1 of 50");
+
+            driver.findElement(By.id("last")).click();
+
+            within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 50 of 50"));
+            JsonNode lastPage = replica.api().json("/api/v1/nodes?cluster_name=" + LARGE + "&page=50&page_size=100");
+            List<String> expected = lastPage.get("data").valueStream().map(n -> n.get("name").asString()).toList();
+            within(Duration.ofSeconds(10)).until(d -> names().equals(expected));
+            ((JavascriptExecutor) driver).executeScript("performance.clearResourceTimings(); window.notReloaded = true;");
+            String node = expected.get(60);
+            WebElement row = rowOf(node);
+            WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", row);
+            long scrolled = scrollY();
+            int before = large.activePodsByNode().getOrDefault(node, 0);
+            large.addPods(node, 5);
+            HttpResponse<String> refresh = replica.api().post(
+                    "/api/v1/admin/clusters/" + LARGE + "/pod-counts/refresh", "Authorization", "Bearer " + TOKEN);
+            assertThat(refresh.statusCode()).isEqualTo(202);
+
+            within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 5) + " / "));
+            int allocatable = Integer.parseInt(pods.getText().substring(pods.getText().indexOf('/') + 1).trim());
+            assertThat(pods.findElement(By.cssSelector(".bar > span")).getDomAttribute("style"))
+                    .contains("width: " + Math.round((before + 5) * 100.0 / allocatable) + "%");
+            assertThat(pods.getDomAttribute("class")).contains("changed");
+            assertThat(scrollY()).as("no scroll jump").isPositive().isEqualTo(scrolled);
+            assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> fetches = (List<Map<String, Object>>) ((JavascriptExecutor) driver)
+                    .executeScript("""
+                            return performance.getEntriesByType("resource")
+                                .filter(e => new URL(e.name).pathname.endsWith("/api/v1/nodes"))
+                                .map(e => ({url: e.name, bytes: e.decodedBodySize}))""");
+            assertThat(fetches).isNotEmpty().allSatisfy(fetch -> {
+                assertThat((String) fetch.get("url")).contains("page=50").contains("page_size=100");
+                assertThat(((Number) fetch.get("bytes")).longValue()).isLessThan(256 * 1024);
+            });
+        }
+    }
+
+    private static long scrollY() {
+        return ((Number) ((JavascriptExecutor) driver).executeScript("return Math.round(window.scrollY)")).longValue();
     }
 
     private static WebElement live() {
