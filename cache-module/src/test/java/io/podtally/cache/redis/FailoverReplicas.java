@@ -8,21 +8,29 @@ import io.podtally.cache.CountingSource;
 import io.podtally.cache.FreshnessState;
 import io.podtally.cache.PodCountEvent;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.PodCountStore;
 import io.podtally.cache.PodCountView;
 import io.podtally.cache.RefreshOutcome;
 import io.podtally.cache.RefreshingPodCountCache;
+import io.podtally.cache.SourceCounts;
+import io.podtally.cache.StoreUnavailableException;
+import io.podtally.cache.WatchLease;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +48,17 @@ final class FailoverReplicas implements AutoCloseable {
 
     record Replica(String name, RedisBackend backend, RefreshingPodCountCache cache, List<PodCountEvent> events) {}
 
+    /**
+     * A watch lease held through a failover.
+     *
+     * @param kept whether its holder still held it after the failover (else it lapsed, and others could take it)
+     * @param takenAfterRelease from its release until another replica held it
+     */
+    record LeaseCheck(boolean kept, Duration takenAfterRelease) {}
+
     private final Map<String, Integer> counts;
     private final CountingSource source;
+    private final PodCountSettings settings;
     private final List<Replica> replicas = new ArrayList<>();
     private final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
     private ScheduledExecutorService load;
@@ -49,7 +66,7 @@ final class FailoverReplicas implements AutoCloseable {
     FailoverReplicas(RedisConnectionSettings redis, Map<String, Integer> counts) {
         this.counts = counts;
         this.source = new CountingSource(counts).delay(Duration.ofMillis(200));
-        PodCountSettings settings = PodCountSettings.builder().warmUpSpread(Duration.ofMillis(100))
+        this.settings = PodCountSettings.builder().warmUpSpread(Duration.ofMillis(100))
                 .circuitOpenFor(Duration.ofMillis(500)).build();
         for (int i = 1; i <= 3; i++) {
             RedisBackend backend = RedisBackend.start(redis, settings, Clock.systemUTC(), new SimpleMeterRegistry());
@@ -191,6 +208,53 @@ final class FailoverReplicas implements AutoCloseable {
                     .until(() -> replica.events().contains(expected));
         }
         return retried.size();
+    }
+
+    /** Takes the watch lease of {@code cluster} on the first replica, to be held through a failover. */
+    WatchLease.Held holdLease(String cluster) {
+        return lease(0).tryAcquire(cluster).orElseThrow();
+    }
+
+    /**
+     * Checks that the lease {@code held} through the failover by the first replica is not stuck: while its holder
+     * still holds it, the second replica cannot take it and the holder's fenced write lands (the exact counts, so
+     * reads stay exact); once the holder releases it, the second replica takes it. A call that meets a client still
+     * finding the new topology is tried again until {@code atMost}.
+     */
+    LeaseCheck leaseNotStuck(String cluster, WatchLease.Held held, Duration atMost) {
+        WatchLease other = lease(1);
+        AtomicBoolean kept = new AtomicBoolean();
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).ignoreException(StoreUnavailableException.class)
+                .untilAsserted(() -> {
+                    kept.set(held.stillHeld());
+                    if (kept.get()) {
+                        assertThat(other.tryAcquire(cluster)).as("the lease taken by another while held").isEmpty();
+                        assertThat(held.write(exactSnapshot())).as("the holder's fenced write").get()
+                                .extracting(PodCountStore.WriteResult::accepted).isEqualTo(true);
+                    }
+                });
+        long released = System.nanoTime();
+        held.release();
+        WatchLease.Held taken = await().atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .ignoreException(StoreUnavailableException.class)
+                .until(() -> other.tryAcquire(cluster), Optional::isPresent).orElseThrow();
+        Duration took = Duration.ofNanos(System.nanoTime() - released);
+        taken.release();
+        LeaseCheck check = new LeaseCheck(kept.get(), took);
+        log.info("Watch lease of {} held through the failover: {} by its holder; another replica held it {} ms after "
+                + "its release", cluster, check.kept() ? "kept" : "lapsed", took.toMillis());
+        return check;
+    }
+
+    private WatchLease lease(int replica) {
+        return replicas.get(replica).backend().watchLease().orElseThrow();
+    }
+
+    private PodCountSnapshot exactSnapshot() {
+        long pods = counts.values().stream().mapToLong(Integer::longValue).sum();
+        Instant now = replicas.get(0).backend().clock().instant();
+        return PodCountSnapshot.of(new SourceCounts(counts, true, 1, pods, "informer", null), now, now, settings, null,
+                0);
     }
 
     @Override
