@@ -33,6 +33,17 @@ class RedisTlsIT {
             .property("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + TLS.ca())
             .property("podtally.admin.token", ADMIN_TOKEN);
 
+    @RegisterExtension
+    static final PodtallyDeployment otherCa = PodtallyDeployment.inMemory()
+            .cluster("tls", SimulatedCluster.builder().nodes(2).activePods(10).seed(15))
+            .property("podtally.store", "redis")
+            .property("spring.data.redis.host", "127.0.0.1")
+            .property("spring.data.redis.port", Integer.toString(TLS.port()))
+            .property("spring.data.redis.timeout", "1s")
+            .property("spring.data.redis.ssl.bundle", "redis")
+            .property("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + TLS.otherCa())
+            .property("podtally.admin.token", ADMIN_TOKEN);
+
     @AfterAll
     static void stopRedis() {
         TLS.close();
@@ -51,5 +62,19 @@ class RedisTlsIT {
         assertThat(store.get("status").asString()).isEqualTo("up");
         assertThat(store.get("events").asString()).isEqualTo("subscribed");
         assertThat(TLS.cli("EXISTS", "podtally:{tls}:podcounts")).isEqualTo("1");
+    }
+
+    @Test
+    @DisplayName("a bundle of another CA: health names the failed TLS handshake at once, and requests are answered")
+    void otherCaNamedInHealth() {
+        ApiClient api = otherCa.api();
+        long asked = System.nanoTime();
+        JsonNode store = api.health(ADMIN_TOKEN).at("/components/clusters/details/store");
+        Duration took = Duration.ofNanos(System.nanoTime() - asked);
+        assertThat(store.get("status").asString()).isEqualTo("down");
+        assertThat(store.get("error").asString()).startsWith("TLS handshake with Redis failed")
+                .contains("certification path");
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        assertThat(api.json(NODES).at("/pod_counts/state").asString()).isEqualTo("unavailable");
     }
 }

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,12 +47,9 @@ class AclIT {
     static void startRedis() throws IOException {
         dir = Files.createTempDirectory("podtally-acl");
         redis = RedisNode.start(dir, "acl", RedisTestSupport.closedPort(), List.of(), List.of(), false);
-        List<String> line = documentedAclLine();
-        assertThat(redis.cli(withPassword(line, "podtally-secret"))).isEqualTo("OK");
-        List<String> reader = new ArrayList<>(line);
-        reader.set(2, "podtally-reader");
-        reader.add("-@write");
-        assertThat(redis.cli(withPassword(reader, "reader-secret"))).isEqualTo("OK");
+        assertThat(redis.cli(RedisTestSupport.aclSetUser("podtally", "podtally-secret"))).isEqualTo("OK");
+        assertThat(redis.cli(RedisTestSupport.aclSetUser("podtally-reader", "reader-secret", "-@write")))
+                .isEqualTo("OK");
     }
 
     @AfterAll
@@ -92,21 +88,6 @@ class AclIT {
         return entries;
     }
 
-    /** The {@code ACL SETUSER podtally …} line of the operations guide, word by word. */
-    private static List<String> documentedAclLine() throws IOException {
-        Path guide = Path.of("").toAbsolutePath();
-        while (!Files.exists(guide.resolve("docs/operations.md"))) {
-            guide = guide.getParent();
-        }
-        String line = Files.readAllLines(guide.resolve("docs/operations.md")).stream()
-                .filter(l -> l.startsWith("ACL SETUSER podtally ")).findFirst().orElseThrow();
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
-
-    private static String[] withPassword(List<String> line, String password) {
-        return line.stream().map(word -> word.equals("><password>") ? ">" + password : word).toArray(String[]::new);
-    }
-
     private static RedisBackend backend(String user, String password) {
         return RedisBackend.start(RedisTestSupport.settings(redis.port()).withCredentials(user, password),
                 PodCountSettings.defaults(), Clock.systemUTC(), new SimpleMeterRegistry());
@@ -120,7 +101,7 @@ class AclIT {
     @Test
     @DisplayName("two replicas as that user: refresh, lock, events, recent clusters, invalidation and the clock "
             + "check all work, and Redis refused nothing")
-    void everythingPodtallyDoes() throws IOException {
+    void everythingPodtallyDoes() {
         CountingSource source = new CountingSource(COUNTS).delay(Duration.ofMillis(300));
         try (RedisBackend first = backend("podtally", "podtally-secret");
                 RedisBackend second = backend("podtally", "podtally-secret");
@@ -148,7 +129,7 @@ class AclIT {
             assertThat(first.problem()).isNull();
         }
         assertThat(refusals()).as("the refusals Redis logged").isEmpty();
-        List<String> allowed = documentedAclLine().stream().filter(word -> word.startsWith("+"))
+        List<String> allowed = RedisTestSupport.documentedAclLine().stream().filter(word -> word.startsWith("+"))
                 .map(word -> word.substring(1)).filter(command -> !command.equals("spublish")).toList();
         assertThat(commandsRun()).as("the commands podtally ran, as Redis counted them (inside scripts too)")
                 .containsExactlyInAnyOrderElementsOf(allowed);

@@ -3,6 +3,7 @@ package io.podtally.cache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podtally.cache.FreshnessState;
+import io.podtally.cache.WatchLease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +58,15 @@ class ClusterFailoverIT {
 
     @Test
     @DisplayName("three replicas under load through a SIGKILL of one master: no failed read, no 0, fresh again, "
-            + "one refresh, exact counts, events after the new topology")
+            + "one refresh, exact counts, events after the new topology, the watch lease held through it kept, "
+            + "then free")
     void masterKilledUnderLoad() {
         List<String> clusters = clustersOnEveryMaster();
         String victim = clusters.get(0);
         try (FailoverReplicas replicas = new FailoverReplicas(redis.settings(REFRESH), COUNTS)) {
             replicas.awaitConnected(WAIT);
             replicas.warm(clusters, WAIT);
+            WatchLease.Held lease = replicas.holdLease(victim);
             RedisNode master = redis.masterOf(RedisPodCountStore.key(victim));
             assertThat(master.cli("WAIT", "1", "5000")).isEqualTo("1");
             replicas.startLoad(clusters);
@@ -91,6 +94,8 @@ class ClusterFailoverIT {
             log.info("Refreshes after the failover that ended unavailable and were tried again: {}", retried);
             assertThat(replicas.replicas()).allSatisfy(replica -> assertThat(
                     replica.cache().read(victim).state()).isEqualTo(FreshnessState.FRESH));
+            assertThat(replicas.leaseKeptAndReleased(victim, lease, failedOver, WAIT))
+                    .as("the watch lease taken by another replica after its release").isLessThan(WAIT);
         }
     }
 }

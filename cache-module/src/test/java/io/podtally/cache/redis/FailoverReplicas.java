@@ -8,15 +8,22 @@ import io.podtally.cache.CountingSource;
 import io.podtally.cache.FreshnessState;
 import io.podtally.cache.PodCountEvent;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountSnapshot;
+import io.podtally.cache.PodCountStore;
 import io.podtally.cache.PodCountView;
 import io.podtally.cache.RefreshOutcome;
 import io.podtally.cache.RefreshingPodCountCache;
+import io.podtally.cache.SourceCounts;
+import io.podtally.cache.StoreUnavailableException;
+import io.podtally.cache.WatchLease;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +41,8 @@ final class FailoverReplicas implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FailoverReplicas.class);
     private static final Duration READ_EVERY = Duration.ofMillis(20);
+    /** Longer than a failover, as the default 30 s is: a lock or lease held through one is kept by its holder. */
+    private static final Duration WATCHDOG = Duration.ofSeconds(10);
 
     record Read(long atNanos, String replica, String cluster, FreshnessState state, Map<String, Integer> counts,
             Duration took, RuntimeException error) {}
@@ -42,6 +51,7 @@ final class FailoverReplicas implements AutoCloseable {
 
     private final Map<String, Integer> counts;
     private final CountingSource source;
+    private final PodCountSettings settings;
     private final List<Replica> replicas = new ArrayList<>();
     private final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
     private ScheduledExecutorService load;
@@ -49,10 +59,11 @@ final class FailoverReplicas implements AutoCloseable {
     FailoverReplicas(RedisConnectionSettings redis, Map<String, Integer> counts) {
         this.counts = counts;
         this.source = new CountingSource(counts).delay(Duration.ofMillis(200));
-        PodCountSettings settings = PodCountSettings.builder().warmUpSpread(Duration.ofMillis(100))
+        this.settings = PodCountSettings.builder().warmUpSpread(Duration.ofMillis(100))
                 .circuitOpenFor(Duration.ofMillis(500)).build();
         for (int i = 1; i <= 3; i++) {
-            RedisBackend backend = RedisBackend.start(redis, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+            RedisBackend backend = RedisBackend.start(redis.withLockWatchdogTimeout(WATCHDOG), settings,
+                    Clock.systemUTC(), new SimpleMeterRegistry());
             RefreshingPodCountCache cache = new RefreshingPodCountCache(source, backend.store(),
                     backend.recentClusters(), backend.lock(), backend.events(), settings, new SimpleMeterRegistry(),
                     Clock.systemUTC());
@@ -191,6 +202,58 @@ final class FailoverReplicas implements AutoCloseable {
                     .until(() -> replica.events().contains(expected));
         }
         return retried.size();
+    }
+
+    /** Takes the watch lease of {@code cluster} on the first replica, to be held through a failover. */
+    WatchLease.Held holdLease(String cluster) {
+        return lease(0).tryAcquire(cluster).orElseThrow();
+    }
+
+    /**
+     * Checks that the lease {@code held} through the failover by the first replica is neither lost nor stuck: its
+     * holder still holds it, the second replica cannot take it, and the holder's fenced write lands (the exact
+     * counts, so reads stay exact); it stays held until one watchdog timeout after the failover ended, so its
+     * renewals reach the new master; once the holder releases it, the second replica takes it. A call that meets a
+     * client still finding the new topology is tried again until {@code atMost}.
+     *
+     * @param failedOverNanos when the new master served ({@link System#nanoTime()})
+     * @return from the release until the second replica held the lease
+     */
+    Duration leaseKeptAndReleased(String cluster, WatchLease.Held held, long failedOverNanos, Duration atMost) {
+        WatchLease other = lease(1);
+        await().atMost(atMost).pollInterval(Duration.ofMillis(100)).ignoreException(StoreUnavailableException.class)
+                .untilAsserted(() -> {
+                    assertThat(held.stillHeld()).as("the lease kept by its holder").isTrue();
+                    assertThat(other.tryAcquire(cluster)).as("the lease taken by another while held").isEmpty();
+                    assertThat(held.write(exactSnapshot())).as("the holder's fenced write").get()
+                            .extracting(PodCountStore.WriteResult::accepted).isEqualTo(true);
+                });
+        Duration untilRenewed = WATCHDOG.plusSeconds(1).minusNanos(System.nanoTime() - failedOverNanos);
+        if (untilRenewed.compareTo(Duration.ZERO) > 0) {
+            await().during(untilRenewed).atMost(untilRenewed.plus(atMost)).pollInterval(Duration.ofMillis(250))
+                    .until(held::stillHeld);
+        }
+        long released = System.nanoTime();
+        held.release();
+        WatchLease.Held taken = await().atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .ignoreException(StoreUnavailableException.class)
+                .until(() -> other.tryAcquire(cluster), Optional::isPresent).orElseThrow();
+        Duration took = Duration.ofNanos(System.nanoTime() - released);
+        taken.release();
+        log.info("Watch lease of {} held through the failover: kept and renewed by its holder; another replica held "
+                + "it {} ms after its release", cluster, took.toMillis());
+        return took;
+    }
+
+    private WatchLease lease(int replica) {
+        return replicas.get(replica).backend().watchLease().orElseThrow();
+    }
+
+    private PodCountSnapshot exactSnapshot() {
+        long pods = counts.values().stream().mapToLong(Integer::longValue).sum();
+        Instant now = replicas.get(0).backend().clock().instant();
+        return PodCountSnapshot.of(new SourceCounts(counts, true, 1, pods, "informer", null), now, now, settings, null,
+                0);
     }
 
     @Override

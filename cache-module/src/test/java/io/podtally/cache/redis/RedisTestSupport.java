@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -38,5 +43,34 @@ public final class RedisTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The {@code ACL SETUSER podtally …} line of the operations guide ({@code docs/operations.md}), word by word. */
+    public static List<String> documentedAclLine() {
+        try {
+            Path guide = Path.of("").toAbsolutePath();
+            while (!Files.exists(guide.resolve("docs/operations.md"))) {
+                guide = guide.getParent();
+            }
+            String line = Files.readAllLines(guide.resolve("docs/operations.md")).stream()
+                    .filter(l -> l.startsWith("ACL SETUSER podtally ")).findFirst().orElseThrow();
+            return Arrays.asList(line.trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The documented {@code ACL SETUSER} line for {@code user} with {@code password}, and {@code moreRules} after it
+     * (such as {@code -@write}): the arguments of {@code redis-cli}.
+     */
+    public static String[] aclSetUser(String user, String password, String... moreRules) {
+        List<String> line = new ArrayList<>();
+        for (String word : documentedAclLine()) {
+            line.add(word.equals("><password>") ? ">" + password : word);
+        }
+        line.set(2, user);
+        line.addAll(List.of(moreRules));
+        return line.toArray(String[]::new);
     }
 }

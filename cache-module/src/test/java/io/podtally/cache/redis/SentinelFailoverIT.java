@@ -3,6 +3,7 @@ package io.podtally.cache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podtally.cache.FreshnessState;
+import io.podtally.cache.WatchLease;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,13 @@ class SentinelFailoverIT {
 
     @Test
     @DisplayName("three replicas under load through a SIGKILL of the master: no failed read, no 0, fresh again, "
-            + "one refresh, exact counts, events on the new master")
+            + "one refresh, exact counts, events on the new master, the watch lease held through it kept, "
+            + "then free")
     void masterKilledUnderLoad() {
         try (FailoverReplicas replicas = new FailoverReplicas(redis.settings(), COUNTS)) {
             replicas.awaitConnected(WAIT);
             replicas.warm(CLUSTERS, WAIT);
+            WatchLease.Held lease = replicas.holdLease(CLUSTERS.get(0));
             redis.awaitReplicated();
             replicas.startLoad(CLUSTERS);
             int listsBefore = replicas.source().calls();
@@ -67,6 +70,8 @@ class SentinelFailoverIT {
                 retried += replicas.refreshOnceAcross(cluster, WAIT);
             }
             log.info("Refreshes after the failover that ended unavailable and were tried again: {}", retried);
+            assertThat(replicas.leaseKeptAndReleased(CLUSTERS.get(0), lease, failedOver, WAIT))
+                    .as("the watch lease taken by another replica after its release").isLessThan(WAIT);
         }
     }
 }
