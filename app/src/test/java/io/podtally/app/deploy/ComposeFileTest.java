@@ -1,6 +1,8 @@
 package io.podtally.app.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ class ComposeFileTest {
     private static final String[] DEFAULT = {"-f", "docker-compose.yml"};
     private static final String[] WITH_K3S =
             {"-f", "docker-compose.yml", "-f", "deploy/compose/k3s.yml", "--profile", "k3s"};
+    private static final String[] WITH_LOCAL_IMAGES = {"-f", "docker-compose.yml", "-f", "deploy/compose/local-images.yml"};
 
     private final ComposeCli compose = new ComposeCli(ROOT);
 
@@ -36,6 +39,43 @@ class ComposeFileTest {
     @DisplayName("docker-compose config -q accepts the file with the k3s override and profile")
     void validatesWithK3s() {
         assertValid(WITH_K3S);
+    }
+
+    @Test
+    @DisplayName("docker-compose config -q accepts the file with the local-images override")
+    void validatesWithLocalImages() {
+        assertValid(WITH_LOCAL_IMAGES);
+    }
+
+    @Test
+    @DisplayName("the local-images override swaps in the images of deploy/local-images and changes nothing else")
+    void swapsInLocalImages() {
+        Map<String, Object> upstream = services(Map.of(), DEFAULT);
+        Map<String, Object> local = services(Map.of(), WITH_LOCAL_IMAGES);
+
+        assertThat(Yamls.at(upstream, "redis.image")).asString().matches("redis:\\d+\\.\\d+\\.\\d+-alpine");
+        assertThat(Yamls.at(upstream, "nginx.image")).asString().matches("nginx:\\d+\\.\\d+\\.\\d+-alpine");
+        assertThat(Yamls.at(local, "redis.image")).isEqualTo("local/redis:7");
+        assertThat(Yamls.at(local, "nginx.image")).isEqualTo("local/nginx:1");
+        for (String replica : REPLICAS) {
+            assertThat(Yamls.at(upstream, replica + ".build")).as(replica).asInstanceOf(MAP).doesNotContainKey("args");
+            assertThat(Yamls.at(local, replica + ".build.args.JRE_IMAGE")).as(replica).isEqualTo("local/jre:17");
+            assertThat(Yamls.at(local, replica + ".build.dockerfile")).as(replica).isEqualTo("app/Dockerfile");
+        }
+        assertThat(local.keySet()).containsExactlyInAnyOrderElementsOf(upstream.keySet());
+        for (String service : upstream.keySet()) {
+            Map<String, Object> expected = new LinkedHashMap<>(Yamls.map(upstream, service));
+            Map<String, Object> actual = new LinkedHashMap<>(Yamls.map(local, service));
+            String swapped = REPLICAS.contains(service) ? "build" : "image";
+            expected.remove(swapped);
+            actual.remove(swapped);
+            // Compose 1.29 prints a service's volumes in no fixed order.
+            assertThat(actual.getOrDefault("volumes", List.of())).as(service).asInstanceOf(LIST)
+                    .containsExactlyInAnyOrderElementsOf((List<?>) expected.getOrDefault("volumes", List.of()));
+            expected.remove("volumes");
+            actual.remove("volumes");
+            assertThat(actual).as(service).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -66,6 +66,8 @@ public final class RedisServer implements AutoCloseable {
             RedisServer server = new RedisServer(freePort(), runtime, log);
             try {
                 server.process.launch();
+                // In every test class's report output (surefire does not show JUnit report entries).
+                RedisServer.log.info("Redis for tests on 127.0.0.1:{}: {}", server.port, server.kind());
                 return server;
             } catch (IllegalStateException e) {
                 last = e;
