@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -294,6 +295,12 @@ final class RenderedAnswers implements DisposableBean {
 
     private static String key(boolean gzip, String etag) {
         return (gzip ? "gzip " : "json ") + etag;
+    }
+
+    /** How long ago the answer of {@code request}'s tag was built, if it is held; without touching it. */
+    Optional<Duration> ageOf(Request request) {
+        return answers.synchronous().policy().refreshAfterWrite().orElseThrow()
+                .ageOf(key(request.gzip(), request.etag()));
     }
 
     /** Refreshes the answers last served to the slots asked for within {@link #KEEP_WARM}, once they are due. */
