@@ -102,21 +102,20 @@ public final class EventStreamLoad {
     private static String report(int streams, int open, Duration openedIn, Sample idle, Sample loaded) {
         double seconds = WINDOW.toMillis() / 1000.0;
         double eventsPerSecond = loaded.events / seconds;
-        return String.format(Locale.ROOT, """
-                | replica (-Xmx%s, 2 cores) | no stream | %,d streams, one node change a second |
-                |---|---|---|
-                | streams open at the end | 0 | %,d (opened in %.1f s) |
-                | live threads | %d | %d |
-                | heap used after a full GC | %.1f MB | %.1f MB (%.1f KB a stream) |
-                | CPU of the replica | %.1f %% of a core | %.1f %% of a core |
-                | events received by the clients | – | %,.0f a second (%.2f a stream) |
-                """,
-                HEAP, streams,
-                open, openedIn.toMillis() / 1000.0,
-                idle.threads, loaded.threads,
-                idle.heapBytes / 1e6, loaded.heapBytes / 1e6, (loaded.heapBytes - idle.heapBytes) / 1e3 / streams,
-                100.0 * idle.cpu.toMillis() / WINDOW.toMillis(), 100.0 * loaded.cpu.toMillis() / WINDOW.toMillis(),
-                eventsPerSecond, eventsPerSecond / Math.max(1, open));
+        return new MarkdownTable("replica (-Xmx" + HEAP + ", 2 cores)", "no stream",
+                String.format(Locale.ROOT, "%,d streams, one node change a second", streams))
+                .row("streams open at the end", 0,
+                        String.format(Locale.ROOT, "%,d (opened in %.1f s)", open, openedIn.toMillis() / 1000.0))
+                .row("live threads", idle.threads, loaded.threads)
+                .row("heap used after a full GC", String.format(Locale.ROOT, "%.1f MB", idle.heapBytes / 1e6),
+                        String.format(Locale.ROOT, "%.1f MB (%.1f KB a stream)", loaded.heapBytes / 1e6,
+                                (loaded.heapBytes - idle.heapBytes) / 1e3 / streams))
+                .row("CPU of the replica",
+                        String.format(Locale.ROOT, "%.1f %% of a core", 100.0 * idle.cpu.toMillis() / WINDOW.toMillis()),
+                        String.format(Locale.ROOT, "%.1f %% of a core", 100.0 * loaded.cpu.toMillis() / WINDOW.toMillis()))
+                .row("events received by the clients", "–", String.format(Locale.ROOT, "%,.0f a second (%.2f a stream)",
+                        eventsPerSecond, eventsPerSecond / Math.max(1, open)))
+                .render();
     }
 
     /** Threads and heap at the end of a window, and the CPU time and events within it. */

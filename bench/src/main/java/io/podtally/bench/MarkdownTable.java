@@ -24,6 +24,11 @@ final class MarkdownTable {
         return this;
     }
 
+    /** How many rows were added. */
+    int rowCount() {
+        return rows.size();
+    }
+
     /** The table's lines, each ending with a line break. */
     String render() {
         StringBuilder out = new StringBuilder();

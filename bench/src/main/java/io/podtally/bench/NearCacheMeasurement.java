@@ -50,6 +50,7 @@ final class NearCacheMeasurement {
     private static final String LIVENESS = "/actuator/health/liveness";
     private static final int GENERATION_ROUNDS = 10;
     private static final Duration WARM_UP = Duration.ofSeconds(10);
+    private static final Duration LEAD_IN = Duration.ofSeconds(3);
     private static final Pattern CMDSTAT = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+)");
 
     private final Settings settings;
@@ -59,7 +60,8 @@ final class NearCacheMeasurement {
     private final Duration run;
     private final List<Row> rows = new ArrayList<>();
     private final List<Commands> commands = new ArrayList<>();
-    private final List<String> generationLines = new ArrayList<>();
+    private final MarkdownTable generationTable = new MarkdownTable("variant", "replica", "rounds", "median ms",
+            "max ms");
     private final List<String> notes = new ArrayList<>();
 
     NearCacheMeasurement(Settings settings, Environment environment, LoadDriver driver, int redisPort) {
@@ -162,6 +164,9 @@ final class NearCacheMeasurement {
     }
 
     private LatencySummary fixed(Variant variant, Deployment deployment, String path, String scenario, double rate) {
+        // the same requests at the same rate for a moment first, not counted: the run measures a dashboard that was
+        // already polling, not the first request after the previous run left this query alone for a minute
+        driver.openLoop(deployment.everywhere(path), Deployment.GZIP, rate, LEAD_IN, TIMEOUT);
         LatencySummary summary = driver.openLoop(deployment.everywhere(path), Deployment.GZIP, rate, run, TIMEOUT);
         log.info("{} {} at {} req/s: p50 {} µs, p99 {} µs, statuses {}", variant.label, scenario, rate,
                 summary.p50Micros(), summary.p99Micros(), summary.statuses());
@@ -227,9 +232,9 @@ final class NearCacheMeasurement {
             if (sorted.isEmpty()) {
                 continue;
             }
-            generationLines.add(String.format(Locale.ROOT, "| %s | r%d%s | %d | %.1f | %.1f |", variant.label, i + 1,
-                    i == 0 ? " (the writer)" : "", sorted.size(), sorted.get(sorted.size() / 2) / 1e6,
-                    sorted.get(sorted.size() - 1) / 1e6));
+            generationTable.row(variant.label, "r" + (i + 1) + (i == 0 ? " (the writer)" : ""), sorted.size(),
+                    String.format(Locale.ROOT, "%.1f", sorted.get(sorted.size() / 2) / 1e6),
+                    String.format(Locale.ROOT, "%.1f", sorted.get(sorted.size() - 1) / 1e6));
         }
     }
 
@@ -318,50 +323,48 @@ final class NearCacheMeasurement {
         out.append("Command: `").append(command).append("`; ").append(settings.isQuick() ? "quick" : "full")
                 .append(" mode; each fixed-rate run ").append(run.toSeconds()).append(" s, open loop over the 3 replicas")
                 .append(" (latency from the moment a request was due), after a ").append(WARM_UP.toSeconds())
-                .append(" s closed-loop JIT warm-up. Every variant is 3 replicas in their own JVMs on this machine, ")
+                .append(" s closed-loop JIT warm-up; each run is preceded by ").append(LEAD_IN.toSeconds())
+                .append(" s of the same requests at the same rate, not counted (a dashboard already polling). Every variant is 3 replicas in their own JVMs on this machine, ")
                 .append("one after the other in the same run (in the order of the table; the first one once more at the ")
                 .append("end), sharing one `redis-server`. Ratios are to the liveness ")
                 .append("floor of the same replicas at the same rate (`/actuator/health/liveness`, the HTTP stack ")
                 .append("alone) and to design 2 in the same run.\n\n");
-        out.append("| variant | scenario | rate | p50 ms | p99 ms | p99 ÷ liveness p99 | p99 ÷ design 2 p99 | statuses |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+        MarkdownTable runs = new MarkdownTable("variant", "scenario", "rate", "p50 ms", "p99 ms",
+                "p99 ÷ liveness p99", "p99 ÷ design 2 p99", "statuses");
+        MarkdownTable floors = new MarkdownTable("variant", "rate", "p50 ms", "p99 ms");
         for (Row row : rows) {
+            String rate = String.format(Locale.ROOT, "%.0f req/s", row.rate());
             if (row.scenario().equals("liveness")) {
+                floors.row(row.variant().label, rate, millis(row.summary().p50Micros()),
+                        millis(row.summary().p99Micros()));
                 continue;
             }
-            Row floor = find(row.variant(), "liveness", row.rate());
-            Row design2 = find(Variant.DESIGN_2, row.scenario(), row.rate());
-            out.append(String.format(Locale.ROOT, "| %s | %s | %.0f req/s | %.2f | %.2f | %s | %s | %s |\n",
-                    row.variant().label, row.scenario(), row.rate(), row.summary().p50Micros() / 1e3,
-                    row.summary().p99Micros() / 1e3, ratio(row, floor), ratio(row, design2), row.summary().statuses()));
+            runs.row(row.variant().label, row.scenario(), rate, millis(row.summary().p50Micros()),
+                    millis(row.summary().p99Micros()), ratio(row, find(row.variant(), "liveness", row.rate())),
+                    ratio(row, find(Variant.DESIGN_2, row.scenario(), row.rate())), row.summary().statuses());
         }
-        out.append("\nThe liveness floors of the same runs:\n\n");
-        out.append("| variant | rate | p50 ms | p99 ms |\n|---|---|---|---|\n");
-        for (Row row : rows) {
-            if (row.scenario().equals("liveness")) {
-                out.append(String.format(Locale.ROOT, "| %s | %.0f req/s | %.2f | %.2f |\n", row.variant().label,
-                        row.rate(), row.summary().p50Micros() / 1e3, row.summary().p99Micros() / 1e3));
-            }
-        }
+        out.append(runs.render());
+        out.append("\nThe liveness floors of the same runs:\n\n").append(floors.render());
         out.append("\nRedis commands (`INFO commandstats` before and after; `INFO` itself left out) across the ")
                 .append("incident run at 200 req/s, and across an idle window of the same length right after ")
                 .append("(what the replicas send on their own: tracking probes, lock and clock checks):\n\n");
-        out.append("| variant | requests | commands during the run | idle window | (run − idle) per request | during the run, by command |\n");
-        out.append("|---|---|---|---|---|---|\n");
+        MarkdownTable perRequest = new MarkdownTable("variant", "requests", "commands during the run", "idle window",
+                "(run − idle) per request", "during the run, by command");
         for (Commands c : commands) {
             if (c.variant() == Variant.DESIGN_2) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %s |\n", c.variant().label,
-                    c.requests(), c.total(c.during()), c.total(c.idle()),
-                    (c.total(c.during()) - c.total(c.idle())) / (double) Math.max(1, c.requests()), c.during()));
+            perRequest.row(c.variant().label, c.requests(), c.total(c.during()), c.total(c.idle()),
+                    String.format(Locale.ROOT, "%.3f",
+                            (c.total(c.during()) - c.total(c.idle())) / (double) Math.max(1, c.requests())),
+                    c.during());
         }
-        if (!generationLines.isEmpty()) {
+        out.append(perRequest.render());
+        if (generationTable.rowCount() > 0) {
             out.append("\nAfter a write by one replica (an admin refresh on r1; the moment it lands is taken by ")
                     .append("watching `@generation` in Redis), until each replica first serves the new generation ")
                     .append("(each replica asked back to back, so this includes one request's time):\n\n");
-            out.append("| variant | replica | rounds | median ms | max ms |\n|---|---|---|---|---|\n");
-            generationLines.forEach(line -> out.append(line).append('\n'));
+            out.append(generationTable.render());
         }
         if (!notes.isEmpty()) {
             out.append('\n');
@@ -374,6 +377,10 @@ final class NearCacheMeasurement {
     private Row find(Variant variant, String scenario, double rate) {
         return rows.stream().filter(r -> r.variant() == variant && r.scenario().equals(scenario) && r.rate() == rate)
                 .findFirst().orElse(null);
+    }
+
+    private static String millis(long micros) {
+        return String.format(Locale.ROOT, "%.2f", micros / 1e3);
     }
 
     private static String ratio(Row row, Row base) {

@@ -24,7 +24,12 @@ public record PodCountEvent(String cluster, long generation, Reason reason) {
         /** The counts were deleted. */
         INVALIDATE,
         /** An operator asked for a recount: the cluster's watch lease holder lists again (watch mode). */
-        RELIST;
+        RELIST,
+        /**
+         * The counts changed in the store, by whoever and however (a write, a {@code DEL}, an expiry): seen by this
+         * replica's near cache, delivered on this replica only, never published.
+         */
+        CHANGED;
 
         /** The lower-case name used on the wire. */
         public String label() {

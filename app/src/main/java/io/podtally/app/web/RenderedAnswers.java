@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -52,6 +55,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 final class RenderedAnswers implements DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(RenderedAnswers.class);
     static final long MAX_BYTES = 64L * 1024 * 1024;
     static final Duration EXPIRE_AFTER_WRITE = Duration.ofSeconds(10);
     static final Duration REFRESH_AFTER_WRITE = Duration.ofSeconds(5);
@@ -172,7 +176,7 @@ final class RenderedAnswers implements DisposableBean {
                 return previous;
             }
         }
-        return new Answer(request.etag(), buildOrWait(key, request).bytes());
+        return new Answer(request.etag(), buildOrWait(key, request, previous != null).bytes());
     }
 
     /** The answer last served to the slot, when only lenient inputs changed and not longer than the lag allows. */
@@ -213,11 +217,14 @@ final class RenderedAnswers implements DisposableBean {
     }
 
     /** Builds {@code key} on this thread, or waits for the build under way. */
-    private Rendered buildOrWait(String key, Request request) {
+    private Rendered buildOrWait(String key, Request request, boolean queueFull) {
         CompletableFuture<Rendered> mine = new CompletableFuture<>();
         CompletableFuture<Rendered> future = answers.get(key, (name, executor) -> mine);
         if (future == mine) {
             misses.increment();
+            if (log.isDebugEnabled()) {
+                log.debug("render miss slot={} reason={}", request.slot(), missReason(request, queueFull));
+            }
             try {
                 mine.complete(build(request));
             } catch (RuntimeException | Error e) {
@@ -240,6 +247,24 @@ final class RenderedAnswers implements DisposableBean {
             }
             throw e;
         }
+    }
+
+    /** Why a request had to build its answer, for the debug log. */
+    private String missReason(Request request, boolean queueFull) {
+        Slot slot = slots.getIfPresent(request.slot());
+        if (queueFull) {
+            return "background queue full";
+        }
+        if (slot == null) {
+            return "slot not asked for within keep-warm";
+        }
+        if (!slot.strict().equals(request.strict())) {
+            return "strict inputs changed";
+        }
+        if (slot.pending() != null && nanos.getAsLong() - slot.pendingSince() > MAX_LAG.toNanos()) {
+            return "lag exceeded by " + Duration.ofNanos(nanos.getAsLong() - slot.pendingSince()).toMillis() + " ms";
+        }
+        return answers.asMap().containsKey(slot.key()) ? "unknown" : "previous answer gone";
     }
 
     private Rendered build(Request request) {
@@ -270,6 +295,12 @@ final class RenderedAnswers implements DisposableBean {
 
     private static String key(boolean gzip, String etag) {
         return (gzip ? "gzip " : "json ") + etag;
+    }
+
+    /** How long ago the answer of {@code request}'s tag was built, if it is held; without touching it. */
+    Optional<Duration> ageOf(Request request) {
+        return answers.synchronous().policy().refreshAfterWrite().orElseThrow()
+                .ageOf(key(request.gzip(), request.etag()));
     }
 
     /** Refreshes the answers last served to the slots asked for within {@link #KEEP_WARM}, once they are due. */

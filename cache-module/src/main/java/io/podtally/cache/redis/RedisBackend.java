@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.podtally.cache.PodCountBackend;
+import io.podtally.cache.PodCountEvent;
 import io.podtally.cache.PodCountEvents;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountStore;
@@ -95,7 +96,7 @@ public final class RedisBackend implements PodCountBackend {
             this.nearStore = new NearCachedPodCountStore(store, () -> tracked[0] != null && tracked[0].active(),
                     nearCache.maxClusters(), meters);
             this.tracking = new TrackingConnection(trackedNodes(lettuce, settings), settings.nodeClientOptions(),
-                    nearCache.probeInterval(), nearStore::invalidate, nearStore::invalidateAll);
+                    nearCache.probeInterval(), this::changedInRedis, nearStore::invalidateAll);
             tracked[0] = tracking;
             store.onChange(nearStore::drop);
             Gauge.builder("podtally.near_cache.tracking", tracking, t -> t.active() ? 1 : 0)
@@ -109,6 +110,15 @@ public final class RedisBackend implements PodCountBackend {
         this.watchedStore = denials.watch(nearStore == null ? store : nearStore);
         this.watchedLock = denials.watch(lock);
         this.watchedRecentClusters = denials.watch(recentClusters);
+    }
+
+    /**
+     * A change of a cluster's hash that Redis reported to the near cache: the copy is dropped, and this replica's
+     * listeners (the event streams) hear of it at once, also when nobody published an event (a {@code redis-cli DEL}).
+     */
+    private void changedInRedis(String cluster) {
+        nearStore.invalidate(cluster);
+        events.deliverLocally(new PodCountEvent(cluster, 0, PodCountEvent.Reason.CHANGED));
     }
 
     /** The data nodes to track: the server or Sentinel master, or every Cluster master as Lettuce last saw them. */

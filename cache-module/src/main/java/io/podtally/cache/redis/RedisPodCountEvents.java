@@ -75,6 +75,11 @@ public final class RedisPodCountEvents implements PodCountEvents {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /** Hands {@code event} to this replica's listeners only, without publishing it. */
+    void deliverLocally(PodCountEvent event) {
+        Listeners.deliver(listeners, event, log);
+    }
+
     @Override
     public void close() {
         listeners.clear();

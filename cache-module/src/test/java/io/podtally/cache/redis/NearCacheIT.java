@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podtally.cache.CountingSource;
+import io.podtally.cache.PodCountEvent;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,6 +156,23 @@ class NearCacheIT {
         REDIS.server().cli("HSET", RedisPodCountStore.key(cluster), "node-a", "9", "@generation", "99");
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
                 .until(() -> podsOn(b, cluster).equals(Optional.of(9)));
+    }
+
+    @Test
+    @DisplayName("an operator's DEL, which nobody publishes, reaches this replica's event listeners as a change")
+    void externalDeleteHeardAsChange() {
+        RedisBackend a = replica();
+        List<PodCountEvent> heard = new CopyOnWriteArrayList<>();
+        a.events().subscribe(heard::add);
+        a.store().write(cluster, snapshot(3));
+        assertThat(podsOn(a, cluster)).contains(3);
+        heard.clear();
+
+        REDIS.server().cli("DEL", RedisPodCountStore.key(cluster));
+
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> heard.contains(new PodCountEvent(cluster, 0, PodCountEvent.Reason.CHANGED)));
+        assertThat(a.store().read(cluster)).isEmpty();
     }
 
     @Test
