@@ -32,7 +32,8 @@ class InternalDetailsIT {
             .property("podtally.clusters.informer-sync-timeout", "2s");
 
     @Test
-    @DisplayName("no unauthenticated answer names the API server, the kubeconfig's token or the Redis password; "
+    @DisplayName("no unauthenticated answer (API, event stream, actuator, OpenAPI, page) names the API server, the "
+            + "kubeconfig's token or the Redis password; "
             + "the health details for the admin token carry the full error")
     void unauthenticatedAnswersCarryNoInternals() {
         ApiClient api = deployment.api();
@@ -52,7 +53,9 @@ class InternalDetailsIT {
                 "/api/v1/nodes/" + node + "?cluster_name=locked", "/api/v1/pod-counts?cluster_name=open",
                 "/api/v1/pod-counts?cluster_name=locked", "/actuator/health", "/actuator/health/liveness",
                 "/actuator/health/readiness", "/actuator/health/clusters", "/api/v1/nodes",
-                "/api/v1/nodes?cluster_name=unknown", "/api/v1/no-such-resource")) {
+                "/api/v1/nodes?cluster_name=unknown", "/api/v1/no-such-resource", "/api/v1/features",
+                "/actuator/info", "/actuator/metrics", "/actuator/metrics/podtally.informer.state",
+                "/actuator/prometheus", "/v3/api-docs", "/", "/app.js")) {
             answers.put("GET " + path, api.get(path));
         }
         answers.put("GET /actuator/health with a wrong token",
@@ -63,20 +66,34 @@ class InternalDetailsIT {
 
         List<String> secrets = List.of(SimulatedCluster.TOKEN, REDIS_PASSWORD, locked.url(), open.url(),
                 "127.0.0.1:" + locked.port(), "system:serviceaccount");
-        answers.forEach((request, response) -> {
-            String text = response.headers().map() + " " + response.body();
-            assertThat(secrets).as(request + " answered " + response.statusCode() + ": " + response.body())
-                    .noneMatch(text::contains);
-        });
+        Map<String, String> texts = new LinkedHashMap<>();
+        answers.forEach((request, response) -> texts.put(request + " answered " + response.statusCode(),
+                response.headers().map() + " " + response.body()));
+        for (String cluster : List.of("open", "locked")) {
+            texts.put("GET /api/v1/events?cluster_name=" + cluster + " (its first event)", firstEvent(cluster));
+        }
+        texts.forEach((request, text) -> assertThat(secrets).as(request + ": " + text).noneMatch(text::contains));
         assertThat(answers.get("GET /actuator/health").statusCode()).isEqualTo(200);
         assertThat(answers.get("GET /actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(answers.get("GET /actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(answers.get("GET /api/v1/nodes?cluster_name=locked").statusCode()).isEqualTo(503);
+        assertThat(answers.get("GET /actuator/prometheus").body()).contains("podtally_informer_state");
+        assertThat(texts.get("GET /api/v1/events?cluster_name=locked (its first event)"))
+                .contains("\"informer\":\"degraded\"");
 
         HttpResponse<String> admin = api.get("/actuator/health", "Authorization", "Bearer " + ADMIN_TOKEN);
         JsonNode lockedHealth = ApiClient.parse(admin.body()).at("/components/clusters/details/clusters/locked");
         assertThat(lockedHealth.get("error").asString()).contains("403").contains("127.0.0.1:" + locked.port());
         assertThat(lockedHealth.get("error_category").asString()).isEqualTo("forbidden");
+    }
+
+    /** The headers and the first event of a stream of {@code cluster} opened without credentials. */
+    private static String firstEvent(String cluster) {
+        try (SseClient stream = SseClient.open(deployment.replica(), cluster, null)) {
+            assertThat(stream.status()).as("event stream of " + cluster).isEqualTo(200);
+            SseClient.Event first = await().atMost(WAIT).until(stream::events, events -> !events.isEmpty()).get(0);
+            return stream.response().headers().map() + " " + first.name() + " " + first.data();
+        }
     }
 
     private static JsonNode cluster(JsonNode clusters, String name) {

@@ -69,9 +69,12 @@ final class RedisErrors {
                     || t instanceof org.redisson.client.RedisConnectionException) {
                 return null;
             }
+            if (t instanceof org.redisson.client.RedisOutOfMemoryException) {
+                // Redisson cuts the reply's code off the message of this exception only.
+                return "OOM " + (t.getMessage() == null ? "" : t.getMessage().strip());
+            }
             if (t instanceof RedisCommandExecutionException
-                    || t.getClass() == org.redisson.client.RedisException.class
-                    || t instanceof org.redisson.client.RedisOutOfMemoryException) {
+                    || t.getClass() == org.redisson.client.RedisException.class) {
                 return t.getMessage() == null ? null : t.getMessage().strip();
             }
             if (t.getCause() == t) {

@@ -50,6 +50,7 @@ class PerKeyRedisErrorsIT {
         if (!REDIS.server().running()) {
             REDIS.server().restart();
         }
+        REDIS.server().cli("CONFIG", "SET", "maxmemory", "0");
         REDIS.server().cli("FLUSHALL");
     }
 
@@ -130,6 +131,27 @@ class PerKeyRedisErrorsIT {
         assertThat(done(cache.refresh("b"))).isEqualTo(RefreshOutcome.COMPLETE);
         assertThat(storeErrors("noperm")).isPositive();
         assertThat(storeErrors("unavailable")).isZero();
+    }
+
+    @Test
+    @DisplayName("OOM (Redis at maxmemory refuses writes): the refresh is skipped as that cluster's problem, the "
+            + "stored counts stay served, no outage")
+    void outOfMemoryIsNoOutage() {
+        start(RedisTestSupport.settings(REDIS.port()));
+        assertThat(done(cache.refresh("b"))).isEqualTo(RefreshOutcome.COMPLETE);
+        REDIS.server().cli("CONFIG", "SET", "maxmemory", "1");
+        try {
+            assertThat(done(cache.refresh("a"))).isEqualTo(RefreshOutcome.SKIPPED_UNAVAILABLE);
+
+            PodCountView b = cache.read("b");
+            assertThat(b.state()).as("the breaker stays closed").isEqualTo(FreshnessState.FRESH);
+            assertThat(b.counts()).isEqualTo(COUNTS);
+            assertThat(storeErrors("oom")).isPositive();
+            assertThat(storeErrors("unavailable")).isZero();
+        } finally {
+            REDIS.server().cli("CONFIG", "SET", "maxmemory", "0");
+        }
+        assertThat(done(cache.refresh("a"))).isEqualTo(RefreshOutcome.COMPLETE);
     }
 
     @Test
