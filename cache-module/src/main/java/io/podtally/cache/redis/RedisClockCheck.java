@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Compares this replica's clock with the Redis server's. The time of record of the pod counts
  * ({@code @fetched_at}, {@code @ended_at}, {@code @next_attempt}, freshness) is the Redis server's, read
  * through {@link RedisServerClock} as the local clock less the skew measured here; the skew itself is a
- * diagnostic. The check runs at once (in the background) and then every {@code interval}: it reads Redis
+ * diagnostic. The check runs at once (in the background), every second until Redis first answers it, and then
+ * every {@code interval}: it reads Redis
  * {@code TIME} and takes the local time halfway through the round trip. A skew beyond {@code tolerance} is
  * logged (once, and again when it is back within) and shown by {@link #skew()} and the gauge
  * {@code podtally.redis.clock.skew} (seconds, positive when this replica's clock is ahead). A check that
@@ -30,10 +32,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class RedisClockCheck implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisClockCheck.class);
+    /** How soon a check is tried again while none has been answered yet (Redis down or slow at start). */
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final RedisConnectionFactory redis;
     private final Clock clock;
     private final Duration tolerance;
+    private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private volatile Duration skew;
     private volatile Instant measuredAt;
@@ -64,7 +69,19 @@ public final class RedisClockCheck implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.interval = interval;
+        scheduler.execute(this::checkAndReschedule);
+    }
+
+    /** One check, then the next one in {@code interval}, or in a second while no check has been answered yet. */
+    private void checkAndReschedule() {
+        check();
+        Duration next = skew == null && FIRST_RETRY.compareTo(interval) < 0 ? FIRST_RETRY : interval;
+        try {
+            scheduler.schedule(this::checkAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Clock check stopped");
+        }
     }
 
     /** This replica's clock minus the Redis server's, as last measured; {@code null} before the first answer. */

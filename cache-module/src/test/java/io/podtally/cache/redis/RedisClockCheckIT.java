@@ -77,6 +77,20 @@ class RedisClockCheckIT {
     }
 
     @Test
+    @DisplayName("started while Redis is down, the check is tried again every second, not only after the interval")
+    void firstCheckRetried() {
+        REDIS.server().stop();
+        try (RedisClockCheck check = new RedisClockCheck(lettuce, Clock.systemUTC(), INTERVAL, TOLERANCE, registry)) {
+            assertThat(check.skew()).isNull();
+            REDIS.server().restart();
+
+            // the interval is 10 minutes: only the retry can measure it this soon
+            await().atMost(Duration.ofSeconds(20)).until(() -> check.skew() != null);
+            assertThat(check.skew().abs()).isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     @DisplayName("with Redis down a check changes nothing and throws nothing; it measures again once Redis is back")
     void redisDown() {
         try (RedisClockCheck check = new RedisClockCheck(lettuce, Clock.systemUTC(), INTERVAL, TOLERANCE, registry)) {
