@@ -43,8 +43,9 @@ class RefreshPoolTest {
     }
 
     private RefreshingPodCountCache newCache(PodCountSource source, PodCountSettings settings) {
-        return new RefreshingPodCountCache(source, new InMemoryPodCountStore(settings, clock),
-                new InMemoryRecentClusters(settings.retention(), clock), new LocalRefreshLock(),
+        LocalRefreshLock lock = new LocalRefreshLock();
+        return new RefreshingPodCountCache(source, new InMemoryPodCountStore(settings, clock, lock),
+                new InMemoryRecentClusters(settings.retention(), clock), lock,
                 new InMemoryPodCountEvents(), settings, registry, clock);
     }
 
