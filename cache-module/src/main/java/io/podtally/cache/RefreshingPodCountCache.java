@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private final WarmUp warmUp;
     private final ThreadPoolExecutor refreshExecutor;
     private final ScheduledExecutorService scheduler;
-    private final AtomicLong nextRejectionWarning = new AtomicLong(System.nanoTime());
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextRejectionWarning;
     private final AtomicInteger rejectedSinceWarning = new AtomicInteger();
 
     /**
@@ -94,6 +96,22 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             PodCountSettings settings,
             MeterRegistry registry,
             Clock clock) {
+        this(source, store, recentClusters, lock, events, settings, registry, clock, System::nanoTime);
+    }
+
+    /** As the public constructor, with {@code nanoTime} timing the warnings of rejected refreshes. */
+    RefreshingPodCountCache(
+            PodCountSource source,
+            PodCountStore store,
+            RecentClusters recentClusters,
+            RefreshLock lock,
+            PodCountEvents events,
+            PodCountSettings settings,
+            MeterRegistry registry,
+            Clock clock,
+            LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.nextRejectionWarning = new AtomicLong(nanoTime.getAsLong());
         this.source = Objects.requireNonNull(source, "source");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.events = Objects.requireNonNull(events, "events");
@@ -290,7 +308,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private void rejected(String cluster) {
         metrics.refreshRejected(cluster);
         rejectedSinceWarning.incrementAndGet();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long next = nextRejectionWarning.get();
         if (now - next >= 0 && nextRejectionWarning.compareAndSet(next, now + REJECTION_LOG_INTERVAL.toNanos())) {
             log.warn("No refresh thread or queue slot free: the refresh of the pod counts of {} skipped, {} skipped "
