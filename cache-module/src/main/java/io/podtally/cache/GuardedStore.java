@@ -62,9 +62,10 @@ final class GuardedStore {
         }
     }
 
-    PodCountStore.WriteResult write(String cluster, PodCountSnapshot snapshot) {
+    /** A {@link PodCountStore#write(String, PodCountSnapshot, Fence) fenced write}. */
+    Optional<PodCountStore.WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
         try {
-            PodCountStore.WriteResult result = store.write(cluster, snapshot);
+            Optional<PodCountStore.WriteResult> result = store.write(cluster, snapshot, fence);
             if (breaker.succeeded()) {
                 log.info("Pod-count store reachable again");
             }

@@ -22,6 +22,15 @@ public interface PodCountStore {
     WriteResult write(String cluster, PodCountSnapshot snapshot);
 
     /**
+     * Writes as {@link #write(String, PodCountSnapshot)} does, only while {@code fence}'s lock still belongs to its
+     * holder, checked in the same atomic step as the write: a holder whose lock lapsed or was taken by another never
+     * writes.
+     *
+     * @return the answer, or empty when the lock does not belong to the fence's holder (nothing written)
+     */
+    Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence);
+
+    /**
      * Records a failed or partial refresh: no refresh before {@code nextAttempt}, the count of
      * consecutive failures, and why ({@code failure}, or {@code null} to keep the recorded one). Leaves the counts as
      * they are.

@@ -30,6 +30,12 @@ public interface RefreshLock {
             return true;
         }
 
+        /**
+         * This holder's lock as the store checks it in the same atomic step as a write, so that a holder that lost
+         * its lock after its last {@link #stillHeld()} writes nothing.
+         */
+        Fence fence();
+
         /** Releases the lock if the current thread still holds it; never throws. */
         @Override
         void close();

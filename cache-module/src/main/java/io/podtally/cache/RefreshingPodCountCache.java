@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@link PodCountSettings#refreshQueue()}; further ones are skipped, counted, and logged at most once per minute.
  *
  * <p>A refresh counts only while it holds the cluster's lock: the source asks before each page whether the lock is
- * still held, and the cache asks again before writing; a refresh that lost it writes nothing
- * ({@link RefreshOutcome#LOCK_LOST}).
+ * still held, and the cache asks again before writing; the write itself is fenced on the lock
+ * ({@link PodCountStore#write(String, PodCountSnapshot, Fence)}), so a lock lost after that last check still stops
+ * it. A refresh that lost its lock writes nothing ({@link RefreshOutcome#LOCK_LOST}).
  *
  * <p>Each read notes in memory when its cluster was asked for; a background task writes these times
  * to the {@link RecentClusters} every {@link PodCountSettings#askedFlushInterval()} (and on
@@ -70,7 +72,8 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private final WarmUp warmUp;
     private final ThreadPoolExecutor refreshExecutor;
     private final ScheduledExecutorService scheduler;
-    private final AtomicLong nextRejectionWarning = new AtomicLong(System.nanoTime());
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextRejectionWarning;
     private final AtomicInteger rejectedSinceWarning = new AtomicInteger();
 
     /**
@@ -93,6 +96,22 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
             PodCountSettings settings,
             MeterRegistry registry,
             Clock clock) {
+        this(source, store, recentClusters, lock, events, settings, registry, clock, System::nanoTime);
+    }
+
+    /** As the public constructor, with {@code nanoTime} timing the warnings of rejected refreshes. */
+    RefreshingPodCountCache(
+            PodCountSource source,
+            PodCountStore store,
+            RecentClusters recentClusters,
+            RefreshLock lock,
+            PodCountEvents events,
+            PodCountSettings settings,
+            MeterRegistry registry,
+            Clock clock,
+            LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.nextRejectionWarning = new AtomicLong(nanoTime.getAsLong());
         this.source = Objects.requireNonNull(source, "source");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.events = Objects.requireNonNull(events, "events");
@@ -289,7 +308,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     private void rejected(String cluster) {
         metrics.refreshRejected(cluster);
         rejectedSinceWarning.incrementAndGet();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long next = nextRejectionWarning.get();
         if (now - next >= 0 && nextRejectionWarning.compareAndSet(next, now + REJECTION_LOG_INTERVAL.toNanos())) {
             log.warn("No refresh thread or queue slot free: the refresh of the pod counts of {} skipped, {} skipped "
@@ -440,10 +459,11 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
     }
 
     /**
-     * Writes the snapshot, retrying a store failure up to {@link PodCountSettings#writeAttempts()} times with a
-     * doubling wait, never past {@code deadline} ({@link System#nanoTime()}), and only while the refresh still
-     * holds its lock. Returns {@code null} when no attempt succeeded (logged once), the lock was lost between
-     * attempts, or a shutdown interrupted the retries.
+     * Writes the snapshot fenced on the refresh's lock, retrying a store failure up to
+     * {@link PodCountSettings#writeAttempts()} times with a doubling wait, never past {@code deadline}
+     * ({@link System#nanoTime()}), and only while the refresh still holds its lock. Returns {@code null} when no
+     * attempt succeeded (logged once), the lock was lost (found by the store, or between attempts), or a shutdown
+     * interrupted the retries.
      */
     private PodCountStore.WriteResult writeWithRetries(String cluster, PodCountSnapshot snapshot, long deadline,
             LockFence fence) {
@@ -453,7 +473,7 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 return null;
             }
             try {
-                return store.write(cluster, snapshot);
+                return fence.write(store, cluster, snapshot).orElse(null);
             } catch (StoreUnavailableException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     return null;
@@ -582,7 +602,10 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
 
     private record InFlight(boolean forced, CompletableFuture<RefreshOutcome> future) {}
 
-    /** Tells a refresh whether it still holds its lock; once lost, lost for good (no further round trip). */
+    /**
+     * Tells a refresh whether it still holds its lock, and writes fenced on it; once lost, lost for good (no further
+     * round trip).
+     */
     private static final class LockFence {
 
         private final RefreshLock.Held held;
@@ -597,6 +620,15 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
                 lost = true;
             }
             return !lost;
+        }
+
+        /** The store's answer, or empty when the store found the lock no longer this holder's (nothing written). */
+        Optional<PodCountStore.WriteResult> write(GuardedStore store, String cluster, PodCountSnapshot snapshot) {
+            Optional<PodCountStore.WriteResult> result = store.write(cluster, snapshot, held.fence());
+            if (result.isEmpty()) {
+                lost = true;
+            }
+            return result;
         }
     }
 }

@@ -289,6 +289,15 @@ public final class SwitchingBackend implements PodCountBackend {
             return current.store().write(cluster, snapshot);
         }
 
+        /**
+         * {@inheritDoc} A fence of the fallback's lock, taken before the switch, does not hold in the target: what was
+         * counted under it is not written where another replica may hold the target's lock.
+         */
+        @Override
+        public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+            return current.store().write(cluster, snapshot, fence);
+        }
+
         @Override
         public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
             current.store().setBackoff(cluster, nextAttempt, failures, failure);

@@ -21,6 +21,9 @@ public abstract class PodCountStoreContract {
     /** A cluster name not used by any other test of the class. */
     protected abstract String cluster();
 
+    /** The refresh lock whose holders the store lets write fenced. */
+    protected abstract RefreshLock lock();
+
     protected static PodCountSnapshot complete(Instant fetchedAt, Map<String, Integer> counts) {
         return PodCountSnapshot.of(CountingSource.complete(counts), fetchedAt, fetchedAt, SETTINGS, null, 0);
     }
@@ -283,5 +286,46 @@ public abstract class PodCountStoreContract {
 
         store.write(cluster(), complete(T0.plusSeconds(60), Map.of("node-a", 3)));
         assertThat(store.read(cluster()).orElseThrow().lastFailure()).isNull();
+    }
+
+    @Test
+    @DisplayName("a fenced write is stored while its holder holds the lock")
+    void fencedWriteWhileHeld() {
+        PodCountStore store = store();
+        try (RefreshLock.Held held = lock().tryLock(cluster()).orElseThrow()) {
+            assertThat(store.write(cluster(), complete(T0, Map.of("node-a", 3)), held.fence()))
+                    .contains(new PodCountStore.WriteResult(true, 1));
+            assertThat(store.write(cluster(), complete(T0.minusSeconds(60), Map.of("node-a", 9)), held.fence()))
+                    .contains(new PodCountStore.WriteResult(false, 1));
+        }
+
+        assertThat(store.read(cluster()).orElseThrow().counts()).containsExactly(Map.entry("node-a", 3));
+    }
+
+    @Test
+    @DisplayName("a fenced write of a holder whose lock was released writes nothing")
+    void fencedWriteAfterReleaseRefused() {
+        PodCountStore store = store();
+        store.write(cluster(), complete(T0, Map.of("node-a", 3)));
+        RefreshLock.Held held = lock().tryLock(cluster()).orElseThrow();
+        held.close();
+
+        assertThat(store.write(cluster(), complete(T0.plusSeconds(60), Map.of("node-a", 9)), held.fence())).isEmpty();
+        PodCountSnapshot read = store.read(cluster()).orElseThrow();
+        assertThat(read.counts()).containsExactly(Map.entry("node-a", 3));
+        assertThat(read.generation()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a fenced write of another owner than the lock's holder writes nothing")
+    void fencedWriteOfAnotherOwnerRefused() {
+        PodCountStore store = store();
+        try (RefreshLock.Held held = lock().tryLock(cluster()).orElseThrow()) {
+            Fence another = new Fence(held.fence().lock(), held.fence().owner() + "-another");
+
+            assertThat(store.write(cluster(), complete(T0, Map.of("node-a", 3)), another)).isEmpty();
+        }
+
+        assertThat(store.read(cluster())).isEmpty();
     }
 }

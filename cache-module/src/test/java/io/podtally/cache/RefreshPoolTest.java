@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ class RefreshPoolTest {
 
     private final MutableClock clock = MutableClock.atEpochMillis(1_700_000_000_000L);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AtomicLong nanos = new AtomicLong(System.nanoTime());
     private RefreshingPodCountCache cache;
 
     @AfterEach
@@ -43,13 +45,24 @@ class RefreshPoolTest {
     }
 
     private RefreshingPodCountCache newCache(PodCountSource source, PodCountSettings settings) {
-        return new RefreshingPodCountCache(source, new InMemoryPodCountStore(settings, clock),
-                new InMemoryRecentClusters(settings.retention(), clock), new LocalRefreshLock(),
-                new InMemoryPodCountEvents(), settings, registry, clock);
+        LocalRefreshLock lock = new LocalRefreshLock();
+        return new RefreshingPodCountCache(source, new InMemoryPodCountStore(settings, clock, lock),
+                new InMemoryRecentClusters(settings.retention(), clock), lock,
+                new InMemoryPodCountEvents(), settings, registry, clock, nanos::get);
+    }
+
+    private static List<String> warnings(ListAppender<ILoggingEvent> logged) {
+        synchronized (logged) {
+            return logged.list.stream()
+                    .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
+        }
     }
 
     @Test
-    @DisplayName("a flood of reads while every refresh thread is taken logs one warning and counts every rejection")
+    @DisplayName("a flood of reads while every refresh thread is taken logs one warning a minute, in the second minute "
+            + "too, and counts every rejection")
     void rejectedRefreshesAreLoggedOncePerIntervalAndCounted() {
         CountingSource source = new CountingSource(COUNTS).hold();
         cache = newCache(source, PodCountSettings.builder().refreshThreads(1).refreshQueue(0).build());
@@ -65,16 +78,25 @@ class RefreshPoolTest {
                 assertThat(cache.read("starved").state()).isEqualTo(FreshnessState.LOADING);
             }
 
-            List<String> warnings;
-            synchronized (logged) {
-                warnings = logged.list.stream()
-                        .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
-                        .map(ILoggingEvent::getFormattedMessage)
-                        .toList();
-            }
-            assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).contains("starved");
+            assertThat(warnings(logged)).hasSize(1);
+            assertThat(warnings(logged).get(0)).contains("starved");
             assertThat(registry.get("podtally.podcounts.refresh.rejected").tags("cluster", "starved").counter()
+                    .count()).isEqualTo(200);
+
+            nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+            for (int i = 0; i < 100; i++) {
+                cache.read("starved");
+            }
+            assertThat(warnings(logged)).as("still within the first minute").hasSize(1);
+
+            nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            for (int i = 0; i < 200; i++) {
+                cache.read("starved-too");
+            }
+            assertThat(warnings(logged)).as("one more in the second minute").hasSize(2);
+            assertThat(warnings(logged).get(1)).contains("starved-too")
+                    .contains("300 skipped since the last such warning");
+            assertThat(registry.get("podtally.podcounts.refresh.rejected").tags("cluster", "starved-too").counter()
                     .count()).isEqualTo(200);
             source.open();
             assertThat(done(running)).isEqualTo(RefreshOutcome.COMPLETE);

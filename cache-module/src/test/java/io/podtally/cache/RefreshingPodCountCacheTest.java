@@ -42,8 +42,9 @@ class RefreshingPodCountCacheTest {
             .warmUpSpread(Duration.ofMillis(50))
             .build();
     private final CountingSource source = new CountingSource(COUNTS);
+    private final LocalRefreshLock lock = new LocalRefreshLock();
     private final SwitchableStore store = new SwitchableStore(
-            new InMemoryPodCountStore(settings, clock), new InMemoryRecentClusters(settings.retention(), clock));
+            new InMemoryPodCountStore(settings, clock, lock), new InMemoryRecentClusters(settings.retention(), clock));
     private final InMemoryPodCountEvents events = new InMemoryPodCountEvents();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<PodCountEvent> received = new CopyOnWriteArrayList<>();
@@ -61,7 +62,7 @@ class RefreshingPodCountCacheTest {
 
     private RefreshingPodCountCache newCache(PodCountSettings withSettings) {
         RefreshingPodCountCache created = new RefreshingPodCountCache(
-                source, store, store, new LocalRefreshLock(), events, withSettings, registry, clock);
+                source, store, store, lock, events, withSettings, registry, clock);
         created.addListener(received::add);
         return created;
     }
@@ -307,7 +308,6 @@ class RefreshingPodCountCacheTest {
         @Test
         @DisplayName("a refresh waiting for the lock held elsewhere is skipped as locked")
         void skippedLocked() throws Exception {
-            LocalRefreshLock lock = new LocalRefreshLock();
             try (RefreshingPodCountCache other = new RefreshingPodCountCache(
                     source, store, store, lock, events, settings, registry, clock)) {
                 CompletableFuture<RefreshLock.Held> holder = new CompletableFuture<>();

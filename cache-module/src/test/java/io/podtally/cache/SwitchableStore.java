@@ -70,6 +70,16 @@ final class SwitchableStore implements PodCountStore, RecentClusters {
     }
 
     @Override
+    public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+        check();
+        writeAttempts.incrementAndGet();
+        if (writesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new StoreUnavailableException("write switched off", null);
+        }
+        return delegate.write(cluster, snapshot, fence);
+    }
+
+    @Override
     public void setBackoff(String cluster, Instant nextAttempt, int failures, LastFailure failure) {
         check();
         delegate.setBackoff(cluster, nextAttempt, failures, failure);

@@ -3,6 +3,10 @@ package io.podtally.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podtally.cache.memory.InMemoryBackend;
 import java.time.Clock;
@@ -18,6 +22,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("SwitchingBackend: memory until the target starts, the target from then on")
 class SwitchingBackendTest {
@@ -91,6 +96,35 @@ class SwitchingBackendTest {
         assertThat(switches()).isEqualTo(1.0);
         await("no attempt after the switch").during(Duration.ofMillis(200)).atMost(WAIT)
                 .until(() -> attempts.get() == 3);
+    }
+
+    @Test
+    @DisplayName("the switch is logged once at INFO, saying what this replica now shares with the others")
+    void switchLogged() {
+        Logger logger = (Logger) LoggerFactory.getLogger(SwitchingBackend.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            backend = switchingAfter(2);
+            await().atMost(WAIT).until(backend::switched);
+            await("no attempt after the switch").during(Duration.ofMillis(200)).atMost(WAIT)
+                    .until(() -> attempts.get() == 3);
+
+            List<ILoggingEvent> switchedLines;
+            synchronized (logged) {
+                switchedLines = logged.list.stream()
+                        .filter(event -> event.getFormattedMessage().contains("switched to"))
+                        .toList();
+            }
+            assertThat(switchedLines).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.INFO);
+                assertThat(event.getFormattedMessage()).startsWith("Pod counts switched to Redis: this replica now "
+                        + "shares the counts, the refresh lock and the change events of the other replicas");
+            });
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     @Test

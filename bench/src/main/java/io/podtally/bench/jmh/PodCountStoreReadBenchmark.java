@@ -25,6 +25,7 @@ import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.memory.InMemoryPodCountStore;
+import io.podtally.cache.memory.LocalRefreshLock;
 import io.podtally.cache.redis.RedisConnectionSettings;
 import io.podtally.cache.redis.RedisPodCountStore;
 
@@ -63,7 +64,7 @@ public class PodCountStoreReadBenchmark {
             template.afterPropertiesSet();
             target = new RedisPodCountStore(template, settings);
         } else {
-            target = new InMemoryPodCountStore(settings, Clock.systemUTC());
+            target = new InMemoryPodCountStore(settings, Clock.systemUTC(), new LocalRefreshLock());
         }
         cluster = "jmh-" + nodes;
         Map<String, Integer> counts = new HashMap<>();

@@ -24,7 +24,7 @@ public final class InMemoryBackend implements PodCountBackend {
      */
     public InMemoryBackend(PodCountSettings settings, Clock clock) {
         this.clock = clock;
-        this.store = new InMemoryPodCountStore(settings, clock);
+        this.store = new InMemoryPodCountStore(settings, clock, lock);
         this.recentClusters = new InMemoryRecentClusters(settings.retention(), clock);
     }
 

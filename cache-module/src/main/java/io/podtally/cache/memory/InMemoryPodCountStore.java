@@ -1,5 +1,6 @@
 package io.podtally.cache.memory;
 
+import io.podtally.cache.Fence;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
@@ -12,16 +13,26 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis store. */
+/**
+ * A {@link PodCountStore} for a single replica, with the write rules and the retention of the Redis store. Fenced
+ * writes are checked against the {@link LocalRefreshLock} it is built with.
+ */
 public final class InMemoryPodCountStore implements PodCountStore {
 
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final PodCountSettings settings;
     private final Clock clock;
+    private final LocalRefreshLock lock;
 
-    public InMemoryPodCountStore(PodCountSettings settings, Clock clock) {
+    /**
+     * @param settings give the retention
+     * @param clock measures the retention
+     * @param lock the refresh lock whose holders may write fenced
+     */
+    public InMemoryPodCountStore(PodCountSettings settings, Clock clock, LocalRefreshLock lock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.lock = Objects.requireNonNull(lock, "lock");
     }
 
     @Override
@@ -31,11 +42,20 @@ public final class InMemoryPodCountStore implements PodCountStore {
 
     @Override
     public WriteResult write(String cluster, PodCountSnapshot snapshot) {
+        return write(cluster, snapshot, (Fence) null).orElseThrow();
+    }
+
+    /** {@inheritDoc} The fence is checked inside the same update of the cluster's entry as the write. */
+    @Override
+    public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
         Objects.requireNonNull(snapshot.fetchedAt(), "fetchedAt");
         WriteResult[] result = new WriteResult[1];
         entries.compute(cluster, (c, current) -> {
             Entry stored = current != null && current.expiresAt().isAfter(clock.instant()) ? current : null;
             long generation = stored == null ? 0 : stored.snapshot().generation();
+            if (fence != null && !lock.holds(fence)) {
+                return current;
+            }
             if (stored != null && refused(stored.snapshot(), snapshot)) {
                 result[0] = new WriteResult(false, generation);
                 return stored;
@@ -43,7 +63,7 @@ public final class InMemoryPodCountStore implements PodCountStore {
             result[0] = new WriteResult(true, generation + 1);
             return new Entry(snapshot.withGeneration(generation + 1), expiry());
         });
-        return result[0];
+        return Optional.ofNullable(result[0]);
     }
 
     @Override

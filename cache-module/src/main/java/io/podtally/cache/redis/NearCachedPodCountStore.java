@@ -3,6 +3,7 @@ package io.podtally.cache.redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.podtally.cache.Fence;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
@@ -161,6 +162,15 @@ public final class NearCachedPodCountStore implements PodCountStore {
     public WriteResult write(String cluster, PodCountSnapshot snapshot) {
         try {
             return delegate.write(cluster, snapshot);
+        } finally {
+            drop(cluster);
+        }
+    }
+
+    @Override
+    public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+        try {
+            return delegate.write(cluster, snapshot, fence);
         } finally {
             drop(cluster);
         }

@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.Fence;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
@@ -44,6 +45,11 @@ final class PermissionDenials {
             @Override
             public WriteResult write(String cluster, PodCountSnapshot snapshot) {
                 return watched(() -> store.write(cluster, snapshot));
+            }
+
+            @Override
+            public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+                return watched(() -> store.write(cluster, snapshot, fence));
             }
 
             @Override

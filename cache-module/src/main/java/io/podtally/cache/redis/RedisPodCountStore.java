@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.Fence;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSettings;
 import io.podtally.cache.PodCountSnapshot;
@@ -41,6 +42,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * negative count, a missing limit), e.g. after a hand edit, is not trusted in part: it reads as
  * absent, so the cluster is {@code loading} and the next refresh replaces the whole hash. It is
  * logged at warn once per cluster and stored generation.
+ *
+ * <p>A fenced write (of a refresh holding the cluster's refresh lock, of the watch-lease holder) checks the lock in
+ * the same script as the write, so a holder that lost its lock writes nothing.
  *
  * <p>The scripts are {@code write.lua}, {@code read.lua} and {@code backoff.lua} beside this class.
  */
@@ -163,13 +167,12 @@ public final class RedisPodCountStore implements PodCountStore {
     }
 
     /**
-     * Writes as {@link #write} does, only while the Redisson lock {@code lease} is held by {@code owner} (its hash
-     * field, {@code <client id>:<owner id>}), checked in the same script as the write.
-     *
-     * @return the answer, or empty when the lease is not held by {@code owner} (nothing written)
+     * {@inheritDoc} The fence's lock is a Redisson lock (a hash in the cluster's slot); the write script checks that
+     * it still has the owner's field ({@code <client id>:<owner id>}) before it writes.
      */
-    Optional<WriteResult> writeFenced(String cluster, PodCountSnapshot snapshot, String lease, String owner) {
-        return write(cluster, snapshot, List.of(key(cluster), lease), owner);
+    @Override
+    public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+        return write(cluster, snapshot, List.of(key(cluster), fence.lock()), fence.owner());
     }
 
     private Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, List<String> keys, String owner) {

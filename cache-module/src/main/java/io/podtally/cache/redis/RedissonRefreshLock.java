@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.Fence;
 import io.podtally.cache.RefreshLock;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link Held#stillHeld()} asks Redis whether the lock still belongs to the thread that took it (this client's id
  * and that thread's); while Redis cannot be reached it answers {@code true} only until the watchdog timeout has
- * passed since the lock was last confirmed, as the key cannot have expired before then.
+ * passed since the lock was last confirmed, as the key cannot have expired before then. {@link Held#fence()} names the
+ * same field, so the write script checks it in the same step as the write.
  */
 public final class RedissonRefreshLock implements RefreshLock {
 
@@ -52,20 +54,29 @@ public final class RedissonRefreshLock implements RefreshLock {
         if (!acquired) {
             return Optional.empty();
         }
-        return Optional.of(new RedissonHeld(lock, Thread.currentThread().getId(), watchdogNanos));
+        long threadId = Thread.currentThread().getId();
+        return Optional.of(new RedissonHeld(lock, threadId, new Fence(lock.getName(), redisson.getId() + ":" + threadId),
+                watchdogNanos));
     }
 
     private static final class RedissonHeld implements Held {
 
         private final RLock lock;
         private final long threadId;
+        private final Fence fence;
         private final long watchdogNanos;
         private volatile long confirmedAt = System.nanoTime();
 
-        RedissonHeld(RLock lock, long threadId, long watchdogNanos) {
+        RedissonHeld(RLock lock, long threadId, Fence fence, long watchdogNanos) {
             this.lock = lock;
             this.threadId = threadId;
+            this.fence = fence;
             this.watchdogNanos = watchdogNanos;
+        }
+
+        @Override
+        public Fence fence() {
+            return fence;
         }
 
         @Override

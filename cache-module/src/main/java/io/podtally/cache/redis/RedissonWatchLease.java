@@ -1,5 +1,6 @@
 package io.podtally.cache.redis;
 
+import io.podtally.cache.Fence;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.StoreUnavailableException;
@@ -134,7 +135,7 @@ public final class RedissonWatchLease implements WatchLease {
 
         @Override
         public Optional<PodCountStore.WriteResult> write(PodCountSnapshot snapshot) {
-            return store.writeFenced(cluster, snapshot, lock.getName(), field);
+            return store.write(cluster, snapshot, new Fence(lock.getName(), field));
         }
 
         @Override

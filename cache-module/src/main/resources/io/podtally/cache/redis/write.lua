@@ -1,10 +1,10 @@
 -- Replaces the hash of one cluster's pod counts unless the stored snapshot is newer, or the new one is
 -- partial, not newer than the stored one's @stale_until, and the stored one is complete or covers more
 -- (more pages, or as many pages and more pods).
--- With a fence, writes only while the lease holds the fence's field (a Redisson lock held by that owner), checked in
--- the same script so a holder that lost its lease never writes.
--- KEYS[1]: podtally:{C}:podcounts; KEYS[2] (optional): the lease, e.g. podtally:{C}:watch-lease
--- ARGV: fetched_at (epoch ms), complete (1/0), retention ms, pages, pods, the lease's owner field ('' without a
+-- With a fence, writes only while the lock holds the fence's field (a Redisson lock held by that owner), checked in
+-- the same script so a holder that lost its lock never writes.
+-- KEYS[1]: podtally:{C}:podcounts; KEYS[2] (optional): the lock, podtally:{C}:refresh-lock or podtally:{C}:watch-lease
+-- ARGV: fetched_at (epoch ms), complete (1/0), retention ms, pages, pods, the lock's owner field ('' without a
 -- fence), then field/value pairs of the new hash.
 -- Returns {accepted 1/0, generation}, or {-1, generation} when the fence does not hold.
 local stored = redis.call('HMGET', KEYS[1], '@fetched_at', '@complete', '@stale_until', '@generation', '@pages',

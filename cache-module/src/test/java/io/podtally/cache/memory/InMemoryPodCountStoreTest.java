@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podtally.cache.MutableClock;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.PodCountStoreContract;
+import io.podtally.cache.RefreshLock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +16,19 @@ import org.junit.jupiter.api.Test;
 class InMemoryPodCountStoreTest extends PodCountStoreContract {
 
     private MutableClock clock;
+    private LocalRefreshLock lock;
     private InMemoryPodCountStore store;
 
     @BeforeEach
     void setUp() {
         clock = new MutableClock(T0);
-        store = new InMemoryPodCountStore(SETTINGS, clock);
+        lock = new LocalRefreshLock();
+        store = new InMemoryPodCountStore(SETTINGS, clock, lock);
+    }
+
+    @Override
+    protected RefreshLock lock() {
+        return lock;
     }
 
     @Override

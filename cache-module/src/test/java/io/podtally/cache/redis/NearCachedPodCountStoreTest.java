@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podtally.cache.CountingSource;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.Fence;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
@@ -187,6 +188,11 @@ class NearCachedPodCountStoreTest {
         public WriteResult write(String cluster, PodCountSnapshot snapshot) {
             hashes.put(cluster, snapshot);
             return new WriteResult(true, 1);
+        }
+
+        @Override
+        public Optional<WriteResult> write(String cluster, PodCountSnapshot snapshot, Fence fence) {
+            return Optional.of(write(cluster, snapshot));
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podtally.cache.RefreshLock;
 import io.podtally.cache.StoreUnavailableException;
+import io.podtally.cache.memory.LocalRefreshLock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -66,7 +67,7 @@ class PermissionDenialsTest {
         assertThat(lock.tryLock("c1")).isEmpty();
         assertThat(denials.denied()).startsWith("NOPERM");
 
-        answer.set(Optional.of(() -> { }));
+        answer.set(new LocalRefreshLock().tryLock("c1"));
         assertThat(lock.tryLock("c1")).isPresent();
         assertThat(denials.denied()).isNull();
     }

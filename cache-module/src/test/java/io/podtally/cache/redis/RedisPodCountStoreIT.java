@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.podtally.cache.PodCountSnapshot;
 import io.podtally.cache.PodCountStore;
 import io.podtally.cache.PodCountStoreContract;
+import io.podtally.cache.RefreshLock;
 import io.podtally.cache.StoreUnavailableException;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.api.RedissonClient;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -30,6 +32,7 @@ class RedisPodCountStoreIT extends PodCountStoreContract {
     private static LettuceConnectionFactory factory;
     private static StringRedisTemplate template;
     private static RedisPodCountStore store;
+    private static RedissonClient redisson;
     private String cluster;
 
     @BeforeAll
@@ -37,11 +40,18 @@ class RedisPodCountStoreIT extends PodCountStoreContract {
         factory = RedisTestSupport.lettuce(REDIS.port());
         template = new StringRedisTemplate(factory);
         store = new RedisPodCountStore(template, SETTINGS);
+        redisson = RedisTestSupport.redisson(REDIS.port());
     }
 
     @AfterAll
     static void disconnect() {
+        redisson.shutdown();
         factory.destroy();
+    }
+
+    @Override
+    protected RefreshLock lock() {
+        return new RedissonRefreshLock(redisson);
     }
 
     @BeforeEach

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.podtally.cache.CountingSource;
+import io.podtally.cache.Fence;
 import io.podtally.cache.FreshnessState;
 import io.podtally.cache.PodCountSettings;
+import io.podtally.cache.PodCountSource;
 import io.podtally.cache.PodCountView;
 import io.podtally.cache.RefreshLock;
 import io.podtally.cache.RefreshOutcome;
 import io.podtally.cache.RefreshingPodCountCache;
+import io.podtally.cache.SourceCounts;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -18,7 +21,9 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -93,6 +98,103 @@ class RedissonRefreshLockIT {
             assertThat(view.state()).isEqualTo(FreshnessState.FRESH);
             assertThat(view.countFor("node-b")).isEqualTo(7);
         }
+    }
+
+    @Test
+    @DisplayName("a lock whose key vanished after the last check before the write: nothing written, lock lost, no "
+            + "retry")
+    void lockKeyDeletedAfterTheLastCheck() throws Exception {
+        assertLostBeforeTheWrite(() -> lettuceTemplate().delete(RedissonRefreshLock.lockName(cluster)));
+    }
+
+    @Test
+    @DisplayName("a lock taken by another replica after the last check before the write: nothing written, lock lost, "
+            + "no retry")
+    void lockTakenByAnotherAfterTheLastCheck() throws Exception {
+        assertLostBeforeTheWrite(() -> {
+            lettuceTemplate().delete(RedissonRefreshLock.lockName(cluster));
+            assertThat(new RedissonRefreshLock(other).tryLock(cluster)).isPresent();
+        });
+    }
+
+    /**
+     * Runs a refresh whose source checks the lock before each of its pages, and whose lock is lost by {@code loss}
+     * right after the cache's last check before the write found it held.
+     */
+    private void assertLostBeforeTheWrite(Runnable loss) throws Exception {
+        PodCountSettings settings = PodCountSettings.defaults();
+        StringRedisTemplate template = lettuceTemplate();
+        AtomicBoolean counted = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        PodCountSource source = new PodCountSource() {
+            @Override
+            public SourceCounts count(String name) {
+                return CountingSource.complete(COUNTS);
+            }
+
+            @Override
+            public SourceCounts count(String name, BooleanSupplier keepGoing) {
+                assertThat(keepGoing.getAsBoolean()).isTrue();
+                assertThat(keepGoing.getAsBoolean()).isTrue();
+                counted.set(true);
+                return count(name);
+            }
+        };
+        RefreshLock lock = losingAfterTheLastCheck(new RedissonRefreshLock(redisson), counted, checks, loss);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RefreshingPodCountCache cache = new RefreshingPodCountCache(
+                source,
+                new RedisPodCountStore(template, settings),
+                new RedisRecentClusters(template, settings.retention(), Clock.systemUTC()),
+                lock,
+                new RedisPodCountEvents(template),
+                settings,
+                registry,
+                Clock.systemUTC())) {
+
+            RefreshOutcome outcome = cache.refresh(cluster).get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome).isEqualTo(RefreshOutcome.LOCK_LOST);
+            assertThat(checks).hasValue(3);
+            assertThat(template.hasKey(RedisPodCountStore.key(cluster))).isFalse();
+            assertThat(cache.read(cluster).state()).isEqualTo(FreshnessState.LOADING);
+            assertThat(registry.find("podtally.podcounts.write.retries").counters())
+                    .allSatisfy(counter -> assertThat(counter.count()).isZero());
+        }
+    }
+
+    private StringRedisTemplate lettuceTemplate() {
+        return new StringRedisTemplate(lettuce);
+    }
+
+    /**
+     * A lock that answers "held" at every check, and is lost by {@code loss} right after the first check once the
+     * source has counted (the cache's last check before its write).
+     */
+    private static RefreshLock losingAfterTheLastCheck(RefreshLock lock, AtomicBoolean counted, AtomicInteger checks,
+            Runnable loss) {
+        AtomicBoolean lost = new AtomicBoolean();
+        return name -> lock.tryLock(name).map(held -> new RefreshLock.Held() {
+            @Override
+            public boolean stillHeld() {
+                checks.incrementAndGet();
+                boolean still = held.stillHeld();
+                if (still && counted.get() && lost.compareAndSet(false, true)) {
+                    loss.run();
+                }
+                return still;
+            }
+
+            @Override
+            public Fence fence() {
+                return held.fence();
+            }
+
+            @Override
+            public void close() {
+                held.close();
+            }
+        });
     }
 
     /**
