@@ -38,6 +38,8 @@
   let answer = null;
   let etag = null;
   let etagUrl = null;
+  let standInTimer = null;
+  const STAND_IN_RETRY_MS = 250;
   let receivedAt = 0;
   let lastState = null;
   let loading = false;
@@ -371,6 +373,11 @@
     try {
       const headers = etag && etagUrl === url ? { "If-None-Match": etag } : {};
       const res = await fetch(url, { headers: headers, cache: "no-store" });
+      if (res.headers.get("X-Podtally-Stand-In")) {
+        // the previous answer, served while the one with the change is built: ask again in a moment
+        clearTimeout(standInTimer);
+        standInTimer = setTimeout(() => load(highlight), STAND_IN_RETRY_MS);
+      }
       if (cluster !== view.cluster || url !== listUrl()) {
         again = true;
       } else if (res.status === 200) {

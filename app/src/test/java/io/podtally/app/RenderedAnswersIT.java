@@ -95,6 +95,32 @@ class RenderedAnswersIT {
     }
 
     @Test
+    @DisplayName("new counts in the same state: the previous answer stands in, flagged, until the new one is built")
+    void newCountsServedFromThePreviousAnswerWhileBuilt() {
+        String query = NODES + "&sort_by=name";
+        HttpResponse<byte[]> before = api.getBytes(query);
+        String etag = before.headers().firstValue("ETag").orElseThrow();
+        assertThat(before.headers().firstValue("X-Podtally-Stand-In")).isEmpty();
+        long generation = api.json(NODES).get("pod_counts").get("generation").asLong();
+
+        done(podCounts.refresh("sim"));
+        await().atMost(WAIT).until(() -> podCounts.read("sim").generation() > generation);
+
+        // the first request that sees the new counts gets the previous answer, under its own tag, with the header
+        HttpResponse<byte[]> standIn = api.getBytes(query, "If-None-Match", etag);
+        assertThat(standIn.statusCode()).isEqualTo(304);
+        assertThat(standIn.headers().firstValue("ETag")).contains(etag);
+        assertThat(standIn.headers().firstValue("X-Podtally-Stand-In")).contains("true");
+        // and the new answer follows, without the header
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<byte[]> after = api.getBytes(query, "If-None-Match", etag);
+            assertThat(after.statusCode()).isEqualTo(200);
+            assertThat(after.headers().firstValue("X-Podtally-Stand-In")).isEmpty();
+            assertThat(after.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+        });
+    }
+
+    @Test
     @DisplayName("If-None-Match with the ETag of a cached answer still answers 304")
     void notModified() {
         await().atMost(WAIT).untilAsserted(() -> {

@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,8 @@ import org.springframework.web.context.request.WebRequest;
 final class NodeController {
 
     private static final Logger log = LoggerFactory.getLogger(NodeController.class);
+    /** Set on the previous answer to a query served while the answer to a change is built. */
+    static final String STAND_IN = "X-Podtally-Stand-In";
 
     private final ClusterLookup clusters;
     private final PodCountCache podCounts;
@@ -86,7 +89,7 @@ final class NodeController {
     ResponseEntity<byte[]> list(
             @Parameter(description = "the cluster (kubeconfig context)") @RequestParam(name = "cluster_name", required = false) String clusterName,
             @Parameter(hidden = true) @RequestParam Map<String, String> params,
-            WebRequest request) {
+            WebRequest request, HttpServletResponse response) {
         KubernetesCluster cluster = clusters.require(clusterName);
         NodeQuery query = NodeQuery.parse(params, api.maxPageSize());
         NodeCache nodeCache = clusters.syncedNodes(cluster);
@@ -104,7 +107,11 @@ final class NodeController {
         RenderedAnswers.Answer answer = rendered.answer(new RenderedAnswers.Request(
                 (gzip ? "gzip " : "json ") + cluster.name() + " " + query.canonical(), etag, version.strict(query), gzip,
                 () -> body(cluster.name(), nodes, informer, view, metrics, query)));
-        // the answer last served to this query may stand in for a moment: its own tag goes with it
+        // the answer last served to this query may stand in for a moment: its own tag goes with it, and a header
+        // says that a newer one is being built, so that a client that was told of a change asks again shortly
+        if (!answer.etag().equals(etag)) {
+            response.setHeader(STAND_IN, "true");
+        }
         if (request.checkNotModified(answer.etag())) {
             return null;
         }

@@ -59,12 +59,14 @@ record NodeListVersion(
     }
 
     /**
-     * The part of {@link #etag} whose change an answer must show on the next request: the pod counts, the informer's
-     * state and the query. A change of the nodes' content or of the metrics alone may be answered a moment later.
+     * The part of {@link #etag} whose change an answer must show on the next request: the pod counts' state (a
+     * {@code DEL} answers {@code loading} at once) and last failure, the informer's state and the query. New counts
+     * in the same state (a new generation), the nodes' content or the metrics alone may be answered a moment later,
+     * while their answer is built.
      */
     String strict(NodeQuery query) {
-        return ETags.weak("nodes-strict", cluster, informerState, informerError, generation, podCountState, fetchedAt,
-                lastFailure, query.canonical());
+        return ETags.weak("nodes-strict", cluster, informerState, informerError, podCountState, lastFailure,
+                query.canonical());
     }
 
     /** The parts that differ from {@code before}, in a fixed order; empty when the answer is the same. */
