@@ -151,9 +151,12 @@
     return Math.round(s / 3600) + " h";
   }
 
+  // An unknown count is being counted, except while the store cannot be reached: then nothing counts it.
   function podsText(node, state) {
     const allocatable = node.allocatable && node.allocatable.pods;
-    if (node.pod_count === null || node.pod_count === undefined) return { text: "counting\u2026", share: null };
+    if (node.pod_count === null || node.pod_count === undefined) {
+      return { text: state === "unavailable" ? "unknown" : "counting\u2026", share: null, unknown: true };
+    }
     const used = (state === "partial" ? "\u2265 " : "") + node.pod_count;
     return { text: allocatable ? used + " / " + allocatable : used,
       share: allocatable ? node.pod_count / quantity(allocatable) : null };
@@ -191,7 +194,7 @@
         td.classList.toggle("muted", node.roles.length === 0);
       } },
       pods: { text: pods.text, fill: (td) => {
-        if (pods.share === null && pods.text === "counting\u2026") {
+        if (pods.unknown) {
           td.innerHTML = "";
           const s = document.createElement("span");
           s.className = "counting";

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.context.Lifecycle;
 import tools.jackson.databind.JsonNode;
 
@@ -58,6 +58,7 @@ class NodePageIT {
     private static Replica replica;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
+    private static NodePage page;
     private static String base;
 
     @BeforeAll
@@ -95,6 +96,7 @@ class NodePageIT {
         awaitSynced(replica);
         chromium = HeadlessChromium.start();
         driver = chromium.driver();
+        page = new NodePage(driver);
     }
 
     private static String baseOf(Replica served) {
@@ -131,18 +133,18 @@ class NodePageIT {
     void tableFillsLoadingThenFresh() {
         driver.get(base + "?cluster=" + BUSY);
 
-        within(Duration.ofSeconds(10)).until(d -> rows().size() == 100);
-        within(Duration.ofSeconds(5)).until(d -> "loading".equals(badge().getDomAttribute("data-state")));
-        assertThat(podCells()).allSatisfy(text -> assertThat(text).isEqualTo("counting…"));
-        assertThat(badge().getDomAttribute("title")).contains("never 0");
+        page.within(Duration.ofSeconds(10)).until(d -> page.rows().size() == 100);
+        page.within(Duration.ofSeconds(5)).until(d -> "loading".equals(page.state()));
+        assertThat(page.podCells()).allSatisfy(text -> assertThat(text).isEqualTo("counting…"));
+        assertThat(page.badge().getDomAttribute("title")).contains("never 0");
 
-        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state")));
-        within(Duration.ofSeconds(10)).until(d -> podCells().stream().noneMatch(text -> text.equals("counting…")));
-        assertThat(text("age")).startsWith("counted ");
-        assertThat(text("live")).isEqualTo("live");
-        assertThat(text("totals")).isEqualTo("1–100 of 150 nodes");
-        assertThat(rowOf(busy.nodeNames().get(10)).getDomAttribute("class")).contains("notready");
-        assertThat(rowOf(busy.nodeNames().get(30)).getDomAttribute("class")).contains("cordoned");
+        page.within(Duration.ofSeconds(40)).until(d -> "fresh".equals(page.state()));
+        page.within(Duration.ofSeconds(10)).until(d -> page.counted());
+        assertThat(page.text("age")).startsWith("counted ");
+        assertThat(page.text("live")).isEqualTo("live");
+        assertThat(page.text("totals")).isEqualTo("1–100 of 150 nodes");
+        assertThat(page.rowOf(busy.nodeNames().get(10)).getDomAttribute("class")).contains("notready");
+        assertThat(page.rowOf(busy.nodeNames().get(30)).getDomAttribute("class")).contains("cordoned");
     }
 
     @Test
@@ -150,7 +152,7 @@ class NodePageIT {
     @DisplayName("the cluster switcher shows each cluster's node count and state, and the URL follows the choice")
     void clusterSwitcher() {
         driver.get(base + "?cluster=" + BUSY);
-        WebElement toSmall = within(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+        WebElement toSmall = page.within(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("#clusters button[data-cluster='" + SMALL + "']")));
         assertThat(toSmall.getText()).contains("8 nodes");
         assertThat(driver.findElement(By.cssSelector("#clusters button[data-cluster='" + BUSY + "']")).getText())
@@ -158,7 +160,7 @@ class NodePageIT {
 
         toSmall.click();
 
-        within(Duration.ofSeconds(10)).until(d -> rows().size() == 8);
+        page.within(Duration.ofSeconds(10)).until(d -> page.rows().size() == 8);
         assertThat(driver.getCurrentUrl()).contains("cluster=" + SMALL);
         assertThat(toSmall.getDomAttribute("aria-current")).isEqualTo("true");
         assertThat(driver.findElement(By.cssSelector("#clusters button[data-cluster='" + BUSY + "']"))
@@ -171,11 +173,11 @@ class NodePageIT {
     void rejectedContextsNotice() {
         driver.get(base + "?cluster=" + SMALL);
 
-        WebElement notice = within(Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement notice = page.within(Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.id("rejected")));
         assertThat(notice.findElement(By.tagName("summary")).getText()).isEqualTo("1 kubeconfig context not served");
         notice.findElement(By.tagName("summary")).click();
-        WebElement entry = within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement entry = page.within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#rejected li[data-name='" + REJECTED + "']")));
         assertThat(entry.getText()).startsWith(REJECTED + ": ").contains("may contain only letters, digits");
         assertThat(notice.findElements(By.tagName("li"))).hasSize(1);
@@ -188,13 +190,13 @@ class NodePageIT {
     void sortByPods() {
         openFresh("");
 
-        header("pods").click();
+        page.header("pods").click();
 
         String busiest = apiNames("sort_by=pod_count&order=desc&page=1&page_size=1").get(0);
-        within(Duration.ofSeconds(10)).until(d -> names().get(0).equals(busiest));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().get(0).equals(busiest));
         int most = busy.activePodsByNode().values().stream().max(Integer::compare).orElseThrow();
         assertThat(busy.activePodsByNode().get(busiest)).isEqualTo(most);
-        assertThat(header("pods").findElement(By.xpath("..")).getDomAttribute("aria-sort")).isEqualTo("descending");
+        assertThat(page.sortOf("pods")).isEqualTo("descending");
         assertThat(driver.getCurrentUrl()).contains("sort=pods").contains("order=desc");
     }
 
@@ -204,22 +206,61 @@ class NodePageIT {
     void keyboardSorting() {
         openFresh("");
 
-        header("age").sendKeys(Keys.ENTER);
+        page.header("age").sendKeys(Keys.ENTER);
 
-        within(Duration.ofSeconds(10)).until(d -> "ascending".equals(sortOf("age")));
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=desc&page=1&page_size=100")));
-        assertThat(driver.switchTo().activeElement()).isEqualTo(header("age"));
+        page.within(Duration.ofSeconds(10)).until(d -> "ascending".equals(page.sortOf("age")));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(
+                apiNames("sort_by=created_at&order=desc&page=1&page_size=100")));
+        assertThat(driver.switchTo().activeElement()).isEqualTo(page.header("age"));
 
-        header("age").sendKeys(Keys.SPACE);
+        page.header("age").sendKeys(Keys.SPACE);
 
-        within(Duration.ofSeconds(10)).until(d -> "descending".equals(sortOf("age")));
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("sort_by=created_at&order=asc&page=1&page_size=100")));
-        assertThat(sortOf("name")).isNull();
+        page.within(Duration.ofSeconds(10)).until(d -> "descending".equals(page.sortOf("age")));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(
+                apiNames("sort_by=created_at&order=asc&page=1&page_size=100")));
+        assertThat(page.sortOf("name")).isNull();
         assertThat(driver.getCurrentUrl()).contains("sort=age").contains("order=desc");
     }
 
-    private static String sortOf(String column) {
-        return header(column).findElement(By.xpath("..")).getDomAttribute("aria-sort");
+    @Test
+    @Order(3)
+    @DisplayName("sorting by status, roles, CPU and memory shows each in the API's order, and the cells read sorted")
+    void sortByStatusRolesCpuAndMemory() {
+        openFresh("");
+
+        sortAs("status", "ascending", "sort_by=status&order=asc");
+        List<String> statuses = page.column("status");
+        assertThat(statuses.subList(0, 2)).allSatisfy(text -> assertThat(text).startsWith("Not ready"));
+        assertThat(statuses.subList(2, statuses.size())).allSatisfy(text -> assertThat(text).startsWith("Ready"));
+
+        sortAs("roles", "ascending", "sort_by=roles&order=asc");
+        assertThat(page.column("roles")).isSorted().contains("control-plane");
+
+        sortAs("cpu", "descending", "sort_by=cpu&order=desc");
+        assertThat(used(page.column("cpu"))).hasSize(100).isSortedAccordingTo(Comparator.reverseOrder());
+
+        sortAs("memory", "descending", "sort_by=memory&order=desc");
+        assertThat(used(page.column("memory"))).hasSize(100).isSortedAccordingTo(Comparator.reverseOrder());
+
+        sortAs("memory", "ascending", "sort_by=memory&order=asc");
+        assertThat(used(page.column("memory"))).hasSize(100).isSorted();
+        assertThat(page.sortOf("cpu")).isNull();
+        assertThat(driver.getCurrentUrl()).contains("sort=memory").doesNotContain("order=");
+    }
+
+    /** Clicks {@code column}'s header and waits for it to be sorted {@code ariaSort}, the rows in the API's order. */
+    private static void sortAs(String column, String ariaSort, String apiQuery) {
+        page.header(column).click();
+
+        page.within(Duration.ofSeconds(10)).until(d -> ariaSort.equals(page.sortOf(column)));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(
+                apiNames(apiQuery + "&page=1&page_size=100")));
+        assertThat(driver.getCurrentUrl()).contains("sort=" + column);
+    }
+
+    /** The used amounts of CPU or memory cells ("used / allocatable"), as the page shows them. */
+    private static List<Double> used(List<String> cells) {
+        return cells.stream().map(text -> Double.parseDouble(text.substring(0, text.indexOf(" / ")))).toList();
     }
 
     @Test
@@ -229,17 +270,17 @@ class NodePageIT {
         openFresh("");
 
         new Select(driver.findElement(By.id("f-status"))).selectByValue("notready");
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("status=notready")));
-        assertThat(names()).hasSize(2);
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(apiNames("status=notready")));
+        assertThat(page.names()).hasSize(2);
         driver.navigate().refresh();
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("status=notready")));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(apiNames("status=notready")));
         assertThat(new Select(driver.findElement(By.id("f-status"))).getFirstSelectedOption().getText())
                 .isEqualTo("not ready");
 
         new Select(driver.findElement(By.id("f-status"))).selectByValue("");
         driver.findElement(By.id("f-role")).sendKeys("control-plane");
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("role=control-plane")));
-        assertThat(names()).hasSize(3);
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(apiNames("role=control-plane")));
+        assertThat(page.names()).hasSize(3);
         assertThat(driver.getCurrentUrl()).contains("role=control-plane").doesNotContain("status=");
     }
 
@@ -250,20 +291,21 @@ class NodePageIT {
         openFresh("");
 
         driver.findElement(By.id("f-name")).sendKeys("NODE-012");
-        within(Duration.ofSeconds(10)).until(d -> names().equals(apiNames("name=node-012")));
-        assertThat(names()).hasSize(10).allSatisfy(name -> assertThat(name).startsWith("node-012"));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(apiNames("name=node-012")));
+        assertThat(page.names()).hasSize(10).allSatisfy(name -> assertThat(name).startsWith("node-012"));
         assertThat(driver.getCurrentUrl()).contains("name=NODE-012");
 
         driver.findElement(By.id("clear")).click();
         driver.findElement(By.id("f-label")).sendKeys("node.podtally.io/pool=pool-2");
-        within(Duration.ofSeconds(10)).until(d -> names().equals(
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(
                 apiNames("label_key=node.podtally.io/pool&label_value=pool-2")));
-        assertThat(names()).isNotEmpty().hasSizeLessThan(147);
+        assertThat(page.names()).isNotEmpty().hasSizeLessThan(147);
 
         driver.findElement(By.id("clear")).click();
         driver.findElement(By.id("f-taint")).sendKeys("node.kubernetes.io/unschedulable:NoSchedule");
-        within(Duration.ofSeconds(10)).until(d -> names().equals(List.of(busy.nodeNames().get(30))));
-        assertThat(names()).isEqualTo(apiNames("taint_key=node.kubernetes.io/unschedulable&taint_effect=NoSchedule"));
+        page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(List.of(busy.nodeNames().get(30))));
+        assertThat(page.names())
+                .isEqualTo(apiNames("taint_key=node.kubernetes.io/unschedulable&taint_effect=NoSchedule"));
         assertThat(driver.getCurrentUrl()).contains("taint=").doesNotContain("label=").doesNotContain("name=");
     }
 
@@ -272,16 +314,16 @@ class NodePageIT {
     @DisplayName("paging through the cluster: page controls and totals, each page the API's page")
     void paging() {
         openFresh("&page_size=50");
-        assertThat(text("page-info")).isEqualTo("Page 1 of 3");
+        assertThat(page.text("page-info")).isEqualTo("Page 1 of 3");
 
         driver.findElement(By.id("next")).click();
-        within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 2 of 3"));
-        assertThat(names()).isEqualTo(apiNames("page=2&page_size=50"));
-        assertThat(text("totals")).isEqualTo("51–100 of 150 nodes");
+        page.within(Duration.ofSeconds(10)).until(d -> page.text("page-info").equals("Page 2 of 3"));
+        assertThat(page.names()).isEqualTo(apiNames("page=2&page_size=50"));
+        assertThat(page.text("totals")).isEqualTo("51–100 of 150 nodes");
 
         driver.findElement(By.id("last")).click();
-        within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 3 of 3"));
-        assertThat(names()).isEqualTo(apiNames("page=3&page_size=50"));
+        page.within(Duration.ofSeconds(10)).until(d -> page.text("page-info").equals("Page 3 of 3"));
+        assertThat(page.names()).isEqualTo(apiNames("page=3&page_size=50"));
         assertThat(driver.findElement(By.id("next")).isEnabled()).isFalse();
         assertThat(driver.getCurrentUrl()).contains("page=3").contains("page_size=50");
     }
@@ -292,19 +334,19 @@ class NodePageIT {
     void adminRefreshUpdatesInPlace() {
         openFresh("");
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear(); window.notReloaded = true;");
-        String node = names().get(5);
-        WebElement row = rowOf(node);
+        String node = page.names().get(5);
+        WebElement row = page.rowOf(node);
         int before = busy.activePodsByNode().getOrDefault(node, 0);
         busy.addPods(node, 7);
 
         driver.findElement(By.id("refresh")).click();
-        WebElement input = within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement input = page.within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.id("token-input")));
         input.sendKeys(TOKEN, Keys.ENTER);
 
-        within(Duration.ofSeconds(10)).until(d -> text("admin-result").startsWith("202"));
+        page.within(Duration.ofSeconds(10)).until(d -> page.text("admin-result").startsWith("202"));
         WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
-        within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 7) + " / "));
+        page.within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 7) + " / "));
         assertThat(pods.getDomAttribute("class")).contains("changed");
         assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
         assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
@@ -318,10 +360,10 @@ class NodePageIT {
         ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
 
         driver.findElement(By.id("refresh")).click();
-        within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")))
+        page.within(Duration.ofSeconds(5)).until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")))
                 .sendKeys("not-the-token", Keys.ENTER);
 
-        within(Duration.ofSeconds(10)).until(d -> text("admin-result").startsWith("403"));
+        page.within(Duration.ofSeconds(10)).until(d -> page.text("admin-result").startsWith("403"));
         assertThat(((JavascriptExecutor) driver).executeScript(
                 "return sessionStorage.getItem('podtally.adminToken')")).isNull();
     }
@@ -340,10 +382,11 @@ class NodePageIT {
 
         redis.cli("DEL", "podtally:{" + BUSY + "}:podcounts");
 
-        within(Duration.ofSeconds(10)).until(d -> podCells().stream().allMatch(text -> text.equals("counting…")));
-        assertThat(badge().getDomAttribute("data-state")).isEqualTo("loading");
-        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
-                && podCells().stream().noneMatch(text -> text.equals("counting…")));
+        page.within(Duration.ofSeconds(10))
+                .until(d -> page.podCells().stream().allMatch(text -> text.equals("counting…")));
+        assertThat(page.state()).isEqualTo("loading");
+        page.within(Duration.ofSeconds(40)).until(d -> "fresh".equals(page.state())
+                && page.counted());
         @SuppressWarnings("unchecked")
         List<String> seen = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.podTexts");
         List<String> withPods = busy.activePodsByNode().entrySet().stream().filter(e -> e.getValue() > 0)
@@ -360,16 +403,16 @@ class NodePageIT {
     void nodeDetail() {
         openFresh("");
         String node = busy.nodeNames().get(0);
-        rowOf(node).findElement(By.cssSelector("button.node")).click();
+        page.rowOf(node).findElement(By.cssSelector("button.node")).click();
 
-        WebElement detail = within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement detail = page.within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.id("detail")));
-        within(Duration.ofSeconds(10)).until(d -> detail.getDomProperty("textContent").contains("Labels"));
+        page.within(Duration.ofSeconds(10)).until(d -> detail.getDomProperty("textContent").contains("Labels"));
         assertThat(detail.getDomProperty("textContent")).contains(node, "Conditions", "Ready", "Taints", "node-role.kubernetes.io/control-plane",
                 "Internal IP", "Allocatable", "kubernetes.io/hostname");
 
         driver.findElement(By.tagName("body")).sendKeys(Keys.ESCAPE);
-        within(Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(detail));
+        page.within(Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(detail));
     }
 
     @Test
@@ -377,8 +420,8 @@ class NodePageIT {
     @DisplayName("everything the page loads comes from the replica itself: no CDN, no other origin")
     void noOtherOrigin() {
         openFresh("");
-        rowOf(busy.nodeNames().get(1)).findElement(By.cssSelector("button.node")).click();
-        within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+        page.rowOf(busy.nodeNames().get(1)).findElement(By.cssSelector("button.node")).click();
+        page.within(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
 
         @SuppressWarnings("unchecked")
         List<String> loaded = (List<String>) ((JavascriptExecutor) driver).executeScript("""
@@ -396,7 +439,7 @@ class NodePageIT {
     @DisplayName("the page as an operator sees it (saved as a screenshot when podtally.screenshot names a file)")
     void screenshot() throws IOException {
         openFresh("");
-        assertThat(rows()).hasSize(100);
+        assertThat(page.rows()).hasSize(100);
 
         String target = System.getProperty(SCREENSHOT);
         if (target != null && !target.isBlank()) {
@@ -417,12 +460,12 @@ class NodePageIT {
             awaitSynced(polling);
             assertThat(polling.api().json("/api/v1/features").at("/data/events").asBoolean()).isFalse();
             driver.get(baseOf(polling) + "?cluster=" + SMALL);
-            within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
-                    && rows().size() == 8 && podCells().stream().noneMatch(text -> text.equals("counting…")));
-            assertThat(text("live")).isEqualTo("polling every 5 s");
+            page.within(Duration.ofSeconds(40)).until(d -> "fresh".equals(page.state())
+                    && page.rows().size() == 8 && page.counted());
+            assertThat(page.text("live")).isEqualTo("polling every 5 s");
             ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
-            String node = names().get(2);
-            WebElement pods = rowOf(node).findElement(By.cssSelector("td[data-col='pods']"));
+            String node = page.names().get(2);
+            WebElement pods = page.rowOf(node).findElement(By.cssSelector("td[data-col='pods']"));
             int before = small.activePodsByNode().getOrDefault(node, 0);
             small.addPods(node, 3);
 
@@ -430,9 +473,9 @@ class NodePageIT {
                     "/api/v1/admin/clusters/" + SMALL + "/pod-counts/refresh", "Authorization", "Bearer " + TOKEN);
             assertThat(refresh.statusCode()).isEqualTo(202);
 
-            within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 3) + " / "));
+            page.within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 3) + " / "));
             assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
-            assertThat(text("live")).isEqualTo("polling every 5 s");
+            assertThat(page.text("live")).isEqualTo("polling every 5 s");
         }
     }
 
@@ -451,14 +494,14 @@ class NodePageIT {
 
         streams.stop();
         try {
-            within(Duration.ofSeconds(20)).until(d -> "offline".equals(live().getDomAttribute("data-live")));
-            assertThat(text("live")).isEqualTo("offline — polling every 5 s");
+            page.within(Duration.ofSeconds(20)).until(d -> "offline".equals(live().getDomAttribute("data-live")));
+            assertThat(page.text("live")).isEqualTo("offline — polling every 5 s");
         } finally {
             streams.start();
         }
 
-        within(Duration.ofSeconds(30)).until(d -> "live".equals(live().getDomAttribute("data-live")));
-        assertThat(text("live")).isEqualTo("live");
+        page.within(Duration.ofSeconds(30)).until(d -> "live".equals(live().getDomAttribute("data-live")));
+        assertThat(page.text("live")).isEqualTo("live");
         @SuppressWarnings("unchecked")
         List<String> states = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.liveStates");
         assertThat(states).containsSubsequence("reconnecting", "offline", "live");
@@ -478,23 +521,24 @@ class NodePageIT {
             try (Replica watcher = Replica.start(watching)) {
                 awaitSynced(watcher);
                 driver.get(baseOf(watcher) + "?cluster=" + SMALL);
-                within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
-                        && "live".equals(text("age")) && "live".equals(text("live")) && rows().size() == 8
-                        && podCells().stream().noneMatch(text -> text.equals("counting…")));
+                page.within(Duration.ofSeconds(40)).until(d -> "fresh".equals(page.state())
+                        && "live".equals(page.text("age")) && "live".equals(page.text("live"))
+                        && page.rows().size() == 8
+                        && page.counted());
                 assertThat(driver.findElement(By.id("refresh")).isDisplayed()).isFalse();
                 ((JavascriptExecutor) driver).executeScript("window.notReloaded = true;");
-                String node = names().get(4);
-                WebElement row = rowOf(node);
+                String node = page.names().get(4);
+                WebElement row = page.rowOf(node);
                 WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
                 int before = small.activePodsByNode().getOrDefault(node, 0);
 
                 small.addPods(node, 4);
 
-                within(Duration.ofSeconds(20)).until(d -> pods.getText().startsWith((before + 4) + " / "));
+                page.within(Duration.ofSeconds(20)).until(d -> pods.getText().startsWith((before + 4) + " / "));
                 assertThat(pods.getDomAttribute("class")).contains("changed");
                 assertThat(((JavascriptExecutor) driver).executeScript("return window.notReloaded")).isEqualTo(true);
                 assertThat(row.getDomAttribute("data-node")).isEqualTo(node);
-                assertThat(text("age")).isEqualTo("live");
+                assertThat(page.text("age")).isEqualTo("live");
             }
         }
     }
@@ -511,20 +555,20 @@ class NodePageIT {
                         "podtally.podcounts.page-size", "500"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> "synced".equals(replica.informerState(LARGE)));
             driver.get(baseOf(replica) + "?cluster=" + LARGE);
-            within(Duration.ofSeconds(60)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
-                    && rows().size() == 100 && podCells().stream().noneMatch(text -> text.equals("counting…")));
-            assertThat(text("totals")).isEqualTo("1–100 of 5,000 nodes");
-            assertThat(text("page-info")).isEqualTo("Page 1 of 50");
+            page.within(Duration.ofSeconds(60)).until(d -> "fresh".equals(page.state())
+                    && page.rows().size() == 100 && page.counted());
+            assertThat(page.text("totals")).isEqualTo("1–100 of 5,000 nodes");
+            assertThat(page.text("page-info")).isEqualTo("Page 1 of 50");
 
             driver.findElement(By.id("last")).click();
 
-            within(Duration.ofSeconds(10)).until(d -> text("page-info").equals("Page 50 of 50"));
+            page.within(Duration.ofSeconds(10)).until(d -> page.text("page-info").equals("Page 50 of 50"));
             JsonNode lastPage = replica.api().json("/api/v1/nodes?cluster_name=" + LARGE + "&page=50&page_size=100");
             List<String> expected = lastPage.get("data").valueStream().map(n -> n.get("name").asString()).toList();
-            within(Duration.ofSeconds(10)).until(d -> names().equals(expected));
+            page.within(Duration.ofSeconds(10)).until(d -> page.names().equals(expected));
             ((JavascriptExecutor) driver).executeScript("performance.clearResourceTimings(); window.notReloaded = true;");
             String node = expected.get(60);
-            WebElement row = rowOf(node);
+            WebElement row = page.rowOf(node);
             WebElement pods = row.findElement(By.cssSelector("td[data-col='pods']"));
             ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'});", row);
             long scrolled = scrollY();
@@ -534,7 +578,7 @@ class NodePageIT {
                     "/api/v1/admin/clusters/" + LARGE + "/pod-counts/refresh", "Authorization", "Bearer " + TOKEN);
             assertThat(refresh.statusCode()).isEqualTo(202);
 
-            within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 5) + " / "));
+            page.within(Duration.ofSeconds(30)).until(d -> pods.getText().startsWith((before + 5) + " / "));
             int allocatable = Integer.parseInt(pods.getText().substring(pods.getText().indexOf('/') + 1).trim());
             assertThat(pods.findElement(By.cssSelector(".bar > span")).getDomAttribute("style"))
                     .contains("width: " + Math.round((before + 5) * 100.0 / allocatable) + "%");
@@ -564,45 +608,9 @@ class NodePageIT {
 
     private static void openFresh(String query) {
         driver.get(base + "?cluster=" + BUSY + query);
-        within(Duration.ofSeconds(40)).until(d -> "fresh".equals(badge().getDomAttribute("data-state"))
-                && !rows().isEmpty() && podCells().stream().noneMatch(text -> text.equals("counting…"))
-                && "live".equals(text("live")));
-    }
-
-    private static WebDriverWait within(Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100));
-    }
-
-    private static WebElement badge() {
-        return driver.findElement(By.id("badge"));
-    }
-
-    private static String text(String id) {
-        return driver.findElement(By.id(id)).getText();
-    }
-
-    private static WebElement header(String column) {
-        return driver.findElement(By.cssSelector("th[data-sort='" + column + "'] button"));
-    }
-
-    private static List<WebElement> rows() {
-        return driver.findElements(By.cssSelector("#rows tr[data-node]"));
-    }
-
-    private static WebElement rowOf(String node) {
-        return driver.findElement(By.cssSelector("#rows tr[data-node='" + node + "']"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> names() {
-        return (List<String>) ((JavascriptExecutor) driver).executeScript(
-                "return [...document.querySelectorAll('#rows tr[data-node]')].map(tr => tr.dataset.node)");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> podCells() {
-        return (List<String>) ((JavascriptExecutor) driver).executeScript(
-                "return [...document.querySelectorAll(\"#rows td[data-col='pods']\")].map(td => td.textContent)");
+        page.within(Duration.ofSeconds(40)).until(d -> "fresh".equals(page.state())
+                && !page.rows().isEmpty() && page.counted()
+                && "live".equals(page.text("live")));
     }
 
     /** The node names the API answers for {@code query} on the busy cluster, in its order. */
