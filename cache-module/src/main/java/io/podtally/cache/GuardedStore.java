@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ final class GuardedStore {
     private final Duration openFor;
     private final CircuitBreaker breaker;
     private final ConcurrentMap<String, Set<StoreKeyException.Kind>> keyErrorsLogged = new ConcurrentHashMap<>();
+    private final AtomicBoolean lockDown = new AtomicBoolean();
 
     GuardedStore(PodCountStore store, PodCountEvents events, CacheMetrics metrics, Duration openFor) {
         this.store = store;
@@ -114,6 +116,28 @@ final class GuardedStore {
                     event.cluster());
         } catch (StoreKeyException e) {
             keyFailed("publish", event.cluster(), e);
+        }
+    }
+
+    /**
+     * Records that the lock service could not be reached. It leaves the breaker as it is: reads go through another
+     * client (on a Redis Cluster, after a failover, the lock's client can still dial the old master while reads are
+     * served), and a store that is really down opens the breaker on its own next read.
+     */
+    void lockFailed(StoreUnavailableException e) {
+        metrics.storeError("lock", CacheMetrics.UNAVAILABLE);
+        if (lockDown.compareAndSet(false, true)) {
+            log.warn("Refresh lock unreachable ({}): refreshes are skipped until it answers; reads are served",
+                    e.getMessage());
+        } else {
+            log.debug("Refresh lock still unreachable: {}", e.getMessage());
+        }
+    }
+
+    /** Records that the lock service answered again. */
+    void lockAnswered() {
+        if (lockDown.compareAndSet(true, false)) {
+            log.info("Refresh lock reachable again");
         }
     }
 

@@ -361,12 +361,13 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         try {
             held = lock.tryLock(cluster);
         } catch (StoreUnavailableException e) {
-            store.failed("lock", e);
+            store.lockFailed(e);
             return RefreshOutcome.SKIPPED_UNAVAILABLE;
         } catch (StoreKeyException e) {
             store.keyFailed("lock", cluster, e);
             return RefreshOutcome.SKIPPED_UNAVAILABLE;
         }
+        store.lockAnswered();
         metrics.lock(cluster, held.isPresent());
         if (held.isEmpty()) {
             log.debug("Another replica refreshes the pod counts of {}", cluster);
