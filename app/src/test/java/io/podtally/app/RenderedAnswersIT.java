@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -95,8 +97,8 @@ class RenderedAnswersIT {
     }
 
     @Test
-    @DisplayName("new counts in the same state: the previous answer stands in, flagged, until the new one is built")
-    void newCountsServedFromThePreviousAnswerWhileBuilt() {
+    @DisplayName("new counts in the same state: the next answers are the new one, or the previous one flagged as standing in")
+    void newCountsAnsweredOrFlagged() {
         String query = NODES + "&sort_by=name";
         HttpResponse<byte[]> before = api.getBytes(query);
         String etag = before.headers().firstValue("ETag").orElseThrow();
@@ -106,18 +108,22 @@ class RenderedAnswersIT {
         done(podCounts.refresh("sim"));
         await().atMost(WAIT).until(() -> podCounts.read("sim").generation() > generation);
 
-        // the first request that sees the new counts gets the previous answer, under its own tag, with the header
-        HttpResponse<byte[]> standIn = api.getBytes(query, "If-None-Match", etag);
-        assertThat(standIn.statusCode()).isEqualTo(304);
-        assertThat(standIn.headers().firstValue("ETag")).contains(etag);
-        assertThat(standIn.headers().firstValue("X-Podtally-Stand-In")).contains("true");
-        // and the new answer follows, without the header
-        await().atMost(WAIT).untilAsserted(() -> {
+        // a 30-node answer builds in well under the stand-in threshold, so this is the new one at once; on a machine
+        // slow enough to stand in, the previous answer must say so, and the new one follows within the lag
+        List<String> unflagged = new CopyOnWriteArrayList<>();
+        await().atMost(WAIT).until(() -> {
             HttpResponse<byte[]> after = api.getBytes(query, "If-None-Match", etag);
-            assertThat(after.statusCode()).isEqualTo(200);
-            assertThat(after.headers().firstValue("X-Podtally-Stand-In")).isEmpty();
-            assertThat(after.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+            boolean flagged = after.headers().firstValue("X-Podtally-Stand-In").isPresent();
+            if (after.statusCode() == 304) {
+                if (!flagged) {
+                    unflagged.add("304 under the old tag without the stand-in header");
+                }
+                return false;
+            }
+            return after.statusCode() == 200 && !flagged
+                    && !after.headers().firstValue("ETag").orElseThrow().equals(etag);
         });
+        assertThat(unflagged).isEmpty();
     }
 
     @Test

@@ -51,6 +51,7 @@ final class NearCacheMeasurement {
     private static final int GENERATION_ROUNDS = 10;
     private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final Duration LEAD_IN = Duration.ofSeconds(3);
+    private static final Duration SLICE = Duration.ofSeconds(1);
     private static final Pattern CMDSTAT = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+)");
 
     private final Settings settings;
@@ -60,6 +61,9 @@ final class NearCacheMeasurement {
     private final Duration run;
     private final List<Row> rows = new ArrayList<>();
     private final List<Commands> commands = new ArrayList<>();
+    private final MarkdownTable interleavedTable = new MarkdownTable("scenario", "rate", "turns of each group",
+            "near cache on p99 ms", "its liveness p99 ms", "÷ its liveness", "design 2 p99 ms", "its liveness p99 ms",
+            "÷ its liveness", "near cache on ÷ design 2", "statuses (near / design 2)");
     private final MarkdownTable generationTable = new MarkdownTable("variant", "replica", "rounds", "median ms",
             "max ms");
     private final List<String> notes = new ArrayList<>();
@@ -116,6 +120,12 @@ final class NearCacheMeasurement {
                     notes.add(variant.label + " did not complete: " + e.getMessage());
                 }
             }
+            try {
+                interleaved(redis);
+            } catch (IOException e) {
+                log.error("the interleaved part failed: {}", e.getMessage());
+                notes.add("the interleaved part did not complete: " + e.getMessage());
+            }
         }
         notes.add("the near-cache part took " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
         write(output, render(command));
@@ -127,17 +137,7 @@ final class NearCacheMeasurement {
         String large = environment.large().orElseThrow().name();
         try (Deployment deployment = Deployment.start(variant.design, 3, settings, environment, driver,
                 "-" + variant.name().toLowerCase(Locale.ROOT), variant.properties)) {
-            for (Replica replica : deployment.replicas()) {
-                deployment.nodes(replica, incident, "page=1&page_size=1", Deployment.IDENTITY, TIMEOUT);
-                deployment.nodes(replica, large, "page=1&page_size=1", Deployment.IDENTITY, TIMEOUT);
-            }
-            deployment.awaitCounts(incident, Duration.ofMinutes(2));
-            deployment.awaitCounts(large, Duration.ofMinutes(6));
-            List<URI> warmTargets = new ArrayList<>(deployment.everywhere(Deployment.nodesPath(incident, "")));
-            warmTargets.addAll(deployment.everywhere(Deployment.nodesPath(large, "")));
-            warmTargets.addAll(deployment.everywhere(LIVENESS));
-            driver.closedLoop(warmTargets, Deployment.GZIP, settings.saturationClients(), WARM_UP, TIMEOUT);
-            deployment.awaitQuiet(Duration.ofSeconds(60));
+            prime(List.of(deployment));
 
             Map<String, Long> before = commandStats(redis);
             LatencySummary incidentRun = fixed(variant, deployment, Deployment.nodesPath(incident, ""),
@@ -161,6 +161,75 @@ final class NearCacheMeasurement {
                 afterDelete(variant, deployment, incident, redis);
             }
         }
+    }
+
+    /** Counts both clusters on every deployment, then warms them all up together and waits until they are quiet. */
+    private void prime(List<Deployment> deployments) throws IOException, InterruptedException {
+        String incident = environment.incident().name();
+        String large = environment.large().orElseThrow().name();
+        List<URI> warmTargets = new ArrayList<>();
+        for (Deployment deployment : deployments) {
+            for (Replica replica : deployment.replicas()) {
+                deployment.nodes(replica, incident, "page=1&page_size=1", Deployment.IDENTITY, TIMEOUT);
+                deployment.nodes(replica, large, "page=1&page_size=1", Deployment.IDENTITY, TIMEOUT);
+            }
+        }
+        for (Deployment deployment : deployments) {
+            deployment.awaitCounts(incident, Duration.ofMinutes(2));
+            deployment.awaitCounts(large, Duration.ofMinutes(6));
+            warmTargets.addAll(deployment.everywhere(Deployment.nodesPath(incident, "")));
+            warmTargets.addAll(deployment.everywhere(Deployment.nodesPath(large, "")));
+            warmTargets.addAll(deployment.everywhere(LIVENESS));
+        }
+        driver.closedLoop(warmTargets, Deployment.GZIP, settings.saturationClients(), WARM_UP, TIMEOUT);
+        for (Deployment deployment : deployments) {
+            deployment.awaitQuiet(Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * The near cache and design 2 running at the same time, measured in turns of {@link #SLICE}: the node list and
+     * the liveness endpoint of one, then of the other, round after round, so that the machine's moments fall on both.
+     */
+    private void interleaved(RedisCommands<String, String> redis) throws IOException, InterruptedException {
+        log.info("=== near cache: interleaved with design 2");
+        redis.flushall();
+        String incident = environment.incident().name();
+        String large = environment.large().orElseThrow().name();
+        try (Deployment near = Deployment.start(Design.PODTALLY, 3, settings, environment, driver,
+                "-interleaved-near", Variant.NEAR_ON.properties);
+                Deployment design2 = Deployment.start(Design.SEED_V2_23_1, 3, settings, environment, driver,
+                        "-interleaved-design-2", List.of())) {
+            prime(List.of(near, design2));
+            for (String cluster : List.of(incident, large)) {
+                double rate = cluster.equals(incident) ? Settings.PAGE_RATE : Settings.FULL_LIST_RATE;
+                String path = Deployment.nodesPath(cluster, "");
+                List<List<URI>> groups = List.of(near.everywhere(path), near.everywhere(LIVENESS),
+                        design2.everywhere(path), design2.everywhere(LIVENESS));
+                // one round first, not counted (a dashboard already polling)
+                driver.interleaved(groups, Deployment.GZIP, rate, SLICE, 1, TIMEOUT);
+                int rounds = (int) (run.toMillis() / SLICE.toMillis());
+                List<LatencySummary> summaries = driver.interleaved(groups, Deployment.GZIP, rate, SLICE, rounds,
+                        TIMEOUT);
+                log.info("interleaved {} all nodes at {} req/s: near cache on p99 {} µs (liveness {} µs), design 2 "
+                        + "p99 {} µs (liveness {} µs)", cluster, rate, summaries.get(0).p99Micros(),
+                        summaries.get(1).p99Micros(), summaries.get(2).p99Micros(), summaries.get(3).p99Micros());
+                interleavedTable.row(cluster + " all nodes", String.format(Locale.ROOT, "%.0f req/s", rate),
+                        rounds + " × " + SLICE.toMillis() + " ms",
+                        millis(summaries.get(0).p99Micros()), millis(summaries.get(1).p99Micros()),
+                        ratio(summaries.get(0), summaries.get(1)),
+                        millis(summaries.get(2).p99Micros()), millis(summaries.get(3).p99Micros()),
+                        ratio(summaries.get(2), summaries.get(3)), ratio(summaries.get(0), summaries.get(2)),
+                        summaries.get(0).statuses() + " / " + summaries.get(2).statuses());
+            }
+        }
+    }
+
+    private static String ratio(LatencySummary summary, LatencySummary base) {
+        if (base.p99Micros() == 0) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%.2f×", summary.p99Micros() / (double) base.p99Micros());
     }
 
     private LatencySummary fixed(Variant variant, Deployment deployment, String path, String scenario, double rate) {
@@ -345,6 +414,14 @@ final class NearCacheMeasurement {
         }
         out.append(runs.render());
         out.append("\nThe liveness floors of the same runs:\n\n").append(floors.render());
+        if (interleavedTable.rowCount() > 0) {
+            out.append("\nInterleaved: podtally ×3 with the near cache on and design 2 ×3 running at the same time, ")
+                    .append("measured in turns of ").append(SLICE.toMillis()).append(" ms (near cache's node list, ")
+                    .append("its liveness, design 2's node list, its liveness; round after round, one round first ")
+                    .append("not counted), each group at the rate of the goal while its turn lasts, so that what ")
+                    .append("the shared machine does over time falls on all four alike:\n\n")
+                    .append(interleavedTable.render());
+        }
         out.append("\nRedis commands (`INFO commandstats` before and after; `INFO` itself left out) across the ")
                 .append("incident run at 200 req/s, and across an idle window of the same length right after ")
                 .append("(what the replicas send on their own: tracking probes, lock and clock checks):\n\n");
@@ -384,10 +461,7 @@ final class NearCacheMeasurement {
     }
 
     private static String ratio(Row row, Row base) {
-        if (base == null || base.summary().p99Micros() == 0) {
-            return "—";
-        }
-        return String.format(Locale.ROOT, "%.2f×", row.summary().p99Micros() / (double) base.summary().p99Micros());
+        return base == null ? "—" : ratio(row.summary(), base.summary());
     }
 
     /** Replaces the section between the markers, or appends it under {@code ## Near cache}. */

@@ -41,12 +41,13 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>an answer asked for {@link #REFRESH_AFTER_WRITE} after it was built is built again in the background (its
  *   ages move on) while the old bytes are served; one nobody asked for within {@link #EXPIRE_AFTER_WRITE} of its build
  *   is dropped, so the ages an answer carries are never older than that;</li>
- *   <li>when only the nodes' content or the metrics changed (a new ETag with the same {@linkplain Request#strict()
- *   strict part}), the answer last served to the same query and encoding, with its own ETag, is served while the new
+ *   <li>when only lenient inputs changed (a new ETag with the same {@linkplain Request#strict() strict part}: new
+ *   counts in the same state, the nodes' content, the metrics) and the answer last served to the same query and
+ *   encoding took at least {@link #STAND_IN_AFTER} to build, that answer, with its own ETag, is served while the new
  *   one is built in the background, for at most {@link #MAX_LAG} after the change was first seen; later requests wait
- *   for the build;</li>
- *   <li>a change of the strict part (the pod counts, the informer, the query) is answered on the request that sees
- *   it: the request builds the new answer, or waits for the build under way.</li>
+ *   for the build. An answer that builds faster is built on the request that sees the change;</li>
+ *   <li>a change of the strict part (the pod counts' state, the informer, the query) is answered on the request that
+ *   sees it: the request builds the new answer, or waits for the build under way.</li>
  * </ul>
  * The answer last served to a query and encoding keeps being refreshed in the background for {@link #KEEP_WARM} after
  * its last request, so that a dashboard polling less often than the expiry does not find it gone. One build at a time
@@ -61,6 +62,8 @@ final class RenderedAnswers implements DisposableBean {
     static final Duration REFRESH_AFTER_WRITE = Duration.ofSeconds(5);
     static final Duration MAX_LAG = Duration.ofSeconds(1);
     static final Duration KEEP_WARM = Duration.ofSeconds(60);
+    /** An answer that built faster than this is built again on the request that sees a change, not stood in for. */
+    static final Duration STAND_IN_AFTER = Duration.ofMillis(20);
     static final int MAX_SLOTS = 10_000;
     private static final int BACKGROUND_QUEUE = 16;
 
@@ -80,7 +83,14 @@ final class RenderedAnswers implements DisposableBean {
     record Answer(String etag, byte[] bytes) {
     }
 
-    private record Rendered(byte[] bytes, Supplier<byte[]> build) {
+    /** The bytes, how to build them again, and how long they took to build (nanos). */
+    private record Rendered(byte[] bytes, Supplier<byte[]> build, long buildNanos) {
+
+        static Rendered of(Supplier<byte[]> build, LongSupplier nanos) {
+            long started = nanos.getAsLong();
+            byte[] bytes = build.get();
+            return new Rendered(bytes, build, nanos.getAsLong() - started);
+        }
     }
 
     /** What a slot was last served (its tag and cache key), and the newer tag it is waiting for since when (nanos). */
@@ -92,6 +102,7 @@ final class RenderedAnswers implements DisposableBean {
     private final ThreadPoolExecutor background;
     private final ScheduledExecutorService warm;
     private final LongSupplier nanos;
+    private final long standInAfterNanos;
     private final JsonMapper json;
     private final Counter hits;
     private final Counter misses;
@@ -100,12 +111,17 @@ final class RenderedAnswers implements DisposableBean {
 
     @Autowired
     RenderedAnswers(JsonMapper json, MeterRegistry meters) {
-        this(json, meters, System::nanoTime);
+        this(json, meters, System::nanoTime, STAND_IN_AFTER);
     }
 
-    RenderedAnswers(JsonMapper json, MeterRegistry meters, LongSupplier nanos) {
+    /**
+     * @param nanos the clock of expiry, refresh and lag
+     * @param standInAfter how long the previous answer's build must have taken for it to stand in for a newer one
+     */
+    RenderedAnswers(JsonMapper json, MeterRegistry meters, LongSupplier nanos, Duration standInAfter) {
         this.json = json;
         this.nanos = nanos;
+        this.standInAfterNanos = standInAfter.toNanos();
         AtomicInteger threads = new AtomicInteger();
         this.background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(BACKGROUND_QUEUE), runnable -> {
@@ -130,7 +146,7 @@ final class RenderedAnswers implements DisposableBean {
                     public CompletableFuture<Rendered> asyncReload(String key, Rendered old, Executor executor) {
                         return inBackground(() -> {
                             refreshes.increment();
-                            return new Rendered(old.build().get(), old.build());
+                            return Rendered.of(old.build(), nanos);
                         });
                     }
                 });
@@ -197,7 +213,9 @@ final class RenderedAnswers implements DisposableBean {
         String previousKey = slot.key();
         // read through the map view: standing in does not start a refresh of the previous answer
         CompletableFuture<Rendered> previous = answers.asMap().get(previousKey);
-        if (previous == null || !previous.isDone() || previous.isCompletedExceptionally()) {
+        if (previous == null || !previous.isDone() || previous.isCompletedExceptionally()
+                || previous.join().buildNanos() < standInAfterNanos) {
+            // building the new answer costs about what building the old one did: cheap ones are built on the request
             return null;
         }
         return new Answer(slot.etag(), previous.join().bytes());
@@ -271,7 +289,7 @@ final class RenderedAnswers implements DisposableBean {
         Supplier<byte[]> build = request.gzip()
                 ? () -> gzipped(json.writeValueAsBytes(request.body().get()))
                 : () -> json.writeValueAsBytes(request.body().get());
-        return new Rendered(build.get(), build);
+        return Rendered.of(build, nanos);
     }
 
     /** Records that the slot's answer is now the one of {@code request}'s tag. */

@@ -33,7 +33,8 @@ class RenderedAnswersTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final RenderedAnswers answers = new RenderedAnswers(JsonMapper.builder().build(), meters, nanos::get);
+    private final RenderedAnswers answers = new RenderedAnswers(JsonMapper.builder().build(), meters, nanos::get,
+            Duration.ZERO);
     private final ExecutorService requests = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -157,6 +158,34 @@ class RenderedAnswersTest {
         assertThat(text(b)).contains("\"build\":1");
         assertThat(builds).hasValue(1);
         assertThat(text(answers.answer(request("B", "x", newer)))).contains("\"build\":1");
+    }
+
+    @Test
+    @DisplayName("only an answer that took long to build stands in: a cheap one is built on the request that sees the change")
+    void onlySlowAnswersStandIn() {
+        RenderedAnswers slow = new RenderedAnswers(JsonMapper.builder().build(), meters, nanos::get,
+                Duration.ofMillis(20));
+        try {
+            AtomicInteger builds = new AtomicInteger();
+            Supplier<Object> cheap = counting(builds);
+            slow.answer(request("A", "x", cheap));
+
+            RenderedAnswers.Answer changed = slow.answer(request("B", "x", cheap));
+
+            assertThat(changed.etag()).as("a 0 ms build is not stood in for").isEqualTo("B");
+            // a body whose build takes 50 ms on the clock of the answers
+            Supplier<Object> costly = () -> {
+                advance(Duration.ofMillis(50));
+                return Map.of("build", builds.incrementAndGet());
+            };
+            slow.answer(request("C", "x", costly));
+
+            RenderedAnswers.Answer standIn = slow.answer(request("D", "x", costly));
+
+            assertThat(standIn.etag()).as("the 50 ms answer stands in while the new one is built").isEqualTo("C");
+        } finally {
+            slow.destroy();
+        }
     }
 
     @Test

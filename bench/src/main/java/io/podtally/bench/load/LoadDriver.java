@@ -53,10 +53,50 @@ public final class LoadDriver implements AutoCloseable {
      */
     public LatencySummary openLoop(List<URI> targets, Map<String, String> headers, double rate, Duration duration,
             Duration timeout) {
-        long total = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
-        long intervalNanos = Math.round(1e9 / rate);
         Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
         Tally tally = new Tally();
+        long start = System.nanoTime();
+        long total = atRate(targets, headers, rate, duration, timeout, histogram, tally);
+        return tally.summary(total, Duration.ofNanos(System.nanoTime() - start), histogram);
+    }
+
+    /**
+     * Open-loop runs of several groups of targets taken in turns: in each of {@code rounds} rounds every group in
+     * order gets {@code slice} at {@code rate}, round robin over its targets, and its answers are awaited before the
+     * next group's turn. Whatever the machine does over time (other load, stalls) falls on every group alike, which
+     * one run after the other cannot give on a shared machine.
+     *
+     * @return one summary per group, in order, over its turns (its elapsed time is the sum of its turns)
+     */
+    public List<LatencySummary> interleaved(List<List<URI>> groups, Map<String, String> headers, double rate,
+            Duration slice, int rounds, Duration timeout) {
+        List<Histogram> histograms = new ArrayList<>();
+        List<Tally> tallies = new ArrayList<>();
+        long[] requests = new long[groups.size()];
+        long[] elapsed = new long[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            histograms.add(new Histogram(HIGHEST_MICROS, 3));
+            tallies.add(new Tally());
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (int g = 0; g < groups.size(); g++) {
+                long start = System.nanoTime();
+                requests[g] += atRate(groups.get(g), headers, rate, slice, timeout, histograms.get(g), tallies.get(g));
+                elapsed[g] += System.nanoTime() - start;
+            }
+        }
+        List<LatencySummary> summaries = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            summaries.add(tallies.get(g).summary(requests[g], Duration.ofNanos(elapsed[g]), histograms.get(g)));
+        }
+        return summaries;
+    }
+
+    /** Sends {@code rate × duration} requests at a fixed rate and waits for their answers; how many were sent. */
+    private long atRate(List<URI> targets, Map<String, String> headers, double rate, Duration duration,
+            Duration timeout, Histogram histogram, Tally tally) {
+        long total = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+        long intervalNanos = Math.round(1e9 / rate);
         List<CompletableFuture<Void>> inFlight = new ArrayList<>((int) Math.min(total, 100_000));
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
@@ -73,8 +113,7 @@ public final class LoadDriver implements AutoCloseable {
                     }));
         }
         awaitAll(inFlight, timeout.plusSeconds(10));
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return tally.summary(total, elapsed, histogram);
+        return total;
     }
 
     /**
