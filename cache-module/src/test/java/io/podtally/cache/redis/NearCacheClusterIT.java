@@ -1,16 +1,12 @@
 package io.podtally.cache.redis;
 
+import static io.podtally.cache.redis.NearCacheReplicas.podsOn;
+import static io.podtally.cache.redis.NearCacheReplicas.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.podtally.cache.CountingSource;
-import io.podtally.cache.PodCountSettings;
-import io.podtally.cache.PodCountSnapshot;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NearCacheClusterIT {
 
-    private static final PodCountSettings SETTINGS = PodCountSettings.defaults();
-    private static final NearCacheSettings NEAR = new NearCacheSettings(true, 100, Duration.ofMillis(200));
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static RedisClusterNodes redis;
@@ -46,24 +40,12 @@ class NearCacheClusterIT {
         }
     }
 
-    private static PodCountSnapshot snapshot(int pods) {
-        Instant now = Clock.systemUTC().instant();
-        return PodCountSnapshot.of(CountingSource.complete(Map.of("node-a", pods)), now, now, SETTINGS, null, 0);
-    }
-
-    private static Optional<Integer> podsOn(RedisBackend backend, String cluster) {
-        return backend.store().read(cluster).map(snapshot -> snapshot.counts().get("node-a"));
-    }
-
     private static RedisBackend replica() {
         return replica(new SimpleMeterRegistry());
     }
 
     private static RedisBackend replica(MeterRegistry meters) {
-        RedisBackend backend = RedisBackend.start(redis.settings(Duration.ofSeconds(1)), SETTINGS, NEAR,
-                Clock.systemUTC(), meters);
-        await().atMost(WAIT).until(() -> "tracking".equals(backend.nearCache()));
-        return backend;
+        return NearCacheReplicas.start(redis.settings(Duration.ofSeconds(1)), meters, WAIT);
     }
 
     @Test

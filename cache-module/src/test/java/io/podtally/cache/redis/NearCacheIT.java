@@ -1,20 +1,17 @@
 package io.podtally.cache.redis;
 
+import static io.podtally.cache.redis.NearCacheReplicas.podsOn;
+import static io.podtally.cache.redis.NearCacheReplicas.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.podtally.cache.CountingSource;
 import io.podtally.cache.PodCountEvent;
-import io.podtally.cache.PodCountSettings;
-import io.podtally.cache.PodCountSnapshot;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,9 +35,7 @@ class NearCacheIT {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
-    private static final PodCountSettings SETTINGS = PodCountSettings.defaults();
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final NearCacheSettings NEAR = new NearCacheSettings(true, 100, Duration.ofMillis(200));
     private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
     private final List<RedisBackend> backends = new ArrayList<>();
@@ -63,20 +58,10 @@ class NearCacheIT {
 
     private RedisBackend replica(RedisConnectionSettings settings) {
         MeterRegistry registry = new SimpleMeterRegistry();
-        RedisBackend backend = RedisBackend.start(settings, SETTINGS, NEAR, Clock.systemUTC(), registry);
+        RedisBackend backend = NearCacheReplicas.start(settings, registry, WAIT);
         backends.add(backend);
         meters.add(registry);
-        await().atMost(WAIT).until(() -> "tracking".equals(backend.nearCache()));
         return backend;
-    }
-
-    private static PodCountSnapshot snapshot(int pods) {
-        Instant now = Clock.systemUTC().instant();
-        return PodCountSnapshot.of(CountingSource.complete(Map.of("node-a", pods)), now, now, SETTINGS, null, 0);
-    }
-
-    private static Optional<Integer> podsOn(RedisBackend backend, String cluster) {
-        return backend.store().read(cluster).map(snapshot -> snapshot.counts().get("node-a"));
     }
 
     private double invalidations(int replica) {
@@ -268,7 +253,7 @@ class NearCacheIT {
     @Test
     @DisplayName("off: every read is a round trip, health says off")
     void off() {
-        RedisBackend backend = RedisBackend.start(RedisTestSupport.settings(REDIS.port()), SETTINGS,
+        RedisBackend backend = RedisBackend.start(RedisTestSupport.settings(REDIS.port()), NearCacheReplicas.SETTINGS,
                 NearCacheSettings.off(), Clock.systemUTC(), new SimpleMeterRegistry());
         backends.add(backend);
         backend.store().write(cluster, snapshot(3));
