@@ -77,6 +77,23 @@ class RenderedAnswersIT {
     }
 
     @Test
+    @DisplayName("an answer built again in the background as its ages move on carries the counts' age at that build")
+    void rebuiltAnswerAgesOn() {
+        String path = NODES + "&sort_by=cpu&order=desc";
+        HttpResponse<String> first = api.get(path, "Accept-Encoding", "identity");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        long age = ApiClient.parse(first.body()).get("pod_counts").get("age_seconds").asLong();
+
+        // asked again after the refresh time, the answer is built anew in the background under the same tag
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            HttpResponse<String> later = api.get(path, "Accept-Encoding", "identity");
+            assertThat(later.headers().firstValue("ETag")).hasValue(etag);
+            assertThat(ApiClient.parse(later.body()).get("pod_counts").get("age_seconds").asLong())
+                    .isGreaterThanOrEqualTo(age + 5);
+        });
+    }
+
+    @Test
     @DisplayName("a new pod-count generation, a node change or another query give a new answer")
     void changedInputsGiveNewAnswers() {
         HttpResponse<byte[]> before = api.getBytes(NODES);

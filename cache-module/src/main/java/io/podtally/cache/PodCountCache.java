@@ -1,5 +1,6 @@
 package io.podtally.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,12 @@ public interface PodCountCache {
      * counts nothing. Returns at once; never throws for a store failure.
      */
     PodCountView peek(String cluster);
+
+    /**
+     * The clock the counts' ages and freshness are measured on: with Redis, the Redis server's time as this replica
+     * measures it. An answer built from a view some time after its read gives the age on this clock.
+     */
+    Clock clock();
 
     /**
      * Starts a refresh of {@code cluster} now, through the same one-per-cluster lock, ignoring

@@ -153,6 +153,11 @@ public final class RefreshingPodCountCache implements PodCountCache, AutoCloseab
         return read(cluster, false);
     }
 
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
     private PodCountView read(String cluster, boolean asked) {
         Optional<PodCountSnapshot> stored;
         try {

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -53,14 +54,16 @@ final class NodeController {
     private final ApiProperties api;
     private final Clock clock;
     private final RenderedAnswers rendered;
+    private final NodeListWriter writer;
 
     NodeController(ClusterLookup clusters, PodCountCache podCounts, ApiProperties api, Clock clock,
-            RenderedAnswers rendered) {
+            RenderedAnswers rendered, NodeListWriter writer) {
         this.clusters = clusters;
         this.podCounts = podCounts;
         this.api = api;
         this.clock = clock;
         this.rendered = rendered;
+        this.writer = writer;
     }
 
     @GetMapping
@@ -104,9 +107,10 @@ final class NodeController {
             return null;
         }
         boolean gzip = RenderedAnswers.acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+        Supplier<Responses.NodeList> body = () -> body(cluster.name(), nodes, informer, view, metrics, query);
         RenderedAnswers.Answer answer = rendered.answer(new RenderedAnswers.Request(
                 (gzip ? "gzip " : "json ") + cluster.name() + " " + query.canonical(), etag, version.strict(query), gzip,
-                () -> body(cluster.name(), nodes, informer, view, metrics, query)));
+                gzip ? () -> writer.gzip(body.get()) : () -> writer.plain(body.get())));
         // the answer last served to this query may stand in for a moment: its own tag goes with it, and a header
         // says that a newer one is being built, so that a client that was told of a change asks again shortly
         if (!answer.etag().equals(etag)) {
@@ -132,7 +136,10 @@ final class NodeController {
                 || ifNoneMatch.trim().equals("*"));
     }
 
-    /** The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s. */
+    /**
+     * The matching nodes, sorted, and only those of the page asked for built into {@link NodeInfo}s, with the ages at
+     * the time of the build (the answer is built again, from the same inputs, as its ages move on).
+     */
     private Responses.NodeList body(String cluster, NodeCache.Snapshot nodes, Responses.Informer informer,
             PodCountView view, NodeMetricsCache.Snapshot metrics, NodeQuery query) {
         Responses.NodeMetrics metricsState = Responses.NodeMetrics.of(metrics.state());
@@ -142,7 +149,7 @@ final class NodeController {
                 .sorted(query.viewComparator(view, metrics))
                 .toList();
         log.debug("nodes cluster={} matching={} podCounts={}", cluster, matching.size(), view.state().label());
-        PodCountsInfo podCountsInfo = PodCountsInfo.of(view, nodes.nodes());
+        PodCountsInfo podCountsInfo = PodCountsInfo.of(view, nodes.nodes(), podCounts.clock().instant());
         if (query.paged()) {
             int total = matching.size();
             int from = (int) Math.min(total, (long) (query.page() - 1) * query.pageSize());

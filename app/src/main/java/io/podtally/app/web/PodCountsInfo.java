@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.podtally.cache.LastFailure;
 import io.podtally.cache.PodCountView;
 import io.podtally.k8s.NodeView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -40,8 +42,24 @@ public record PodCountsInfo(
 
     /** Where {@code view} stands for the cluster's {@code nodes}. */
     static PodCountsInfo of(PodCountView view, List<NodeView> nodes) {
+        return of(view, nodes, view.ageSeconds());
+    }
+
+    /**
+     * Where {@code view} stands for the cluster's {@code nodes}, with the counts' age at {@code now} (on the clock the
+     * view was read on), for an answer built some time after the read; never younger than at the read.
+     */
+    static PodCountsInfo of(PodCountView view, List<NodeView> nodes, Instant now) {
+        Long age = view.ageSeconds();
+        if (view.fetchedAt() != null && age != null) {
+            age = Math.max(age, Duration.between(view.fetchedAt(), now).toSeconds());
+        }
+        return of(view, nodes, age);
+    }
+
+    private static PodCountsInfo of(PodCountView view, List<NodeView> nodes, Long ageSeconds) {
         return new PodCountsInfo(view.state().label(), view.fetchedAt() == null ? null : view.fetchedAt().toString(),
-                view.ageSeconds(), view.complete(), view.source(), view.generation(),
+                ageSeconds, view.complete(), view.source(), view.generation(),
                 view.uncounted(nodes.stream().map(NodeView::uid).toList()), Failure.of(view.lastFailure()));
     }
 

@@ -6,9 +6,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,13 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The serialized bytes of this replica's recent answers, by ETag, plain and gzipped: the ETag captures every input of
@@ -43,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   is dropped, so the ages an answer carries are never older than that;</li>
  *   <li>when only lenient inputs changed (a new ETag with the same {@linkplain Request#strict() strict part}: new
  *   counts in the same state, the nodes' content, the metrics) and the answer last served to the same query and
- *   encoding took at least {@link #STAND_IN_AFTER} to build, that answer, with its own ETag, is served while the new
+ *   encoding, or an earlier answer to them, took at least {@link #STAND_IN_AFTER} to build (a rebuild of unchanged
+ *   nodes is cheap, so the longest build counts), that answer, with its own ETag, is served while the new
  *   one is built in the background, for at most {@link #MAX_LAG} after the change was first seen; later requests wait
  *   for the build. An answer that builds faster is built on the request that sees the change;</li>
  *   <li>a change of the strict part (the pod counts' state, the informer, the query) is answered on the request that
@@ -62,7 +58,10 @@ final class RenderedAnswers implements DisposableBean {
     static final Duration REFRESH_AFTER_WRITE = Duration.ofSeconds(5);
     static final Duration MAX_LAG = Duration.ofSeconds(1);
     static final Duration KEEP_WARM = Duration.ofSeconds(60);
-    /** An answer that built faster than this is built again on the request that sees a change, not stood in for. */
+    /**
+     * An answer to a query whose builds all took less than this is built again on the request that sees a change, not
+     * stood in for.
+     */
     static final Duration STAND_IN_AFTER = Duration.ofMillis(20);
     static final int MAX_SLOTS = 10_000;
     private static final int BACKGROUND_QUEUE = 16;
@@ -74,22 +73,25 @@ final class RenderedAnswers implements DisposableBean {
      * @param etag the tag of the answer made of the current inputs
      * @param strict the part of the inputs whose change must be answered at once (pod counts, informer, query)
      * @param gzip whether the bytes are gzipped
-     * @param body builds the answer from the inputs the tag was made of; called again for a refresh
+     * @param bytes builds the answer's bytes from the inputs the tag was made of; called again for a refresh
      */
-    record Request(String slot, String etag, String strict, boolean gzip, Supplier<Object> body) {
+    record Request(String slot, String etag, String strict, boolean gzip, Supplier<byte[]> bytes) {
     }
 
     /** The bytes served and the ETag they were built under. */
     record Answer(String etag, byte[] bytes) {
     }
 
-    /** The bytes, how to build them again, and how long they took to build (nanos). */
-    private record Rendered(byte[] bytes, Supplier<byte[]> build, long buildNanos) {
+    /**
+     * The bytes, how to build them again, and the longest build (nanos) of this answer or of the earlier answers to
+     * its query: what building the next one may cost, since building an unchanged answer again is cheap.
+     */
+    private record Rendered(byte[] bytes, Supplier<byte[]> build, long costNanos) {
 
-        static Rendered of(Supplier<byte[]> build, LongSupplier nanos) {
+        static Rendered of(Supplier<byte[]> build, LongSupplier nanos, long earlierCostNanos) {
             long started = nanos.getAsLong();
             byte[] bytes = build.get();
-            return new Rendered(bytes, build, nanos.getAsLong() - started);
+            return new Rendered(bytes, build, Math.max(earlierCostNanos, nanos.getAsLong() - started));
         }
     }
 
@@ -103,23 +105,21 @@ final class RenderedAnswers implements DisposableBean {
     private final ScheduledExecutorService warm;
     private final LongSupplier nanos;
     private final long standInAfterNanos;
-    private final JsonMapper json;
     private final Counter hits;
     private final Counter misses;
     private final Counter stale;
     private final Counter refreshes;
 
     @Autowired
-    RenderedAnswers(JsonMapper json, MeterRegistry meters) {
-        this(json, meters, System::nanoTime, STAND_IN_AFTER);
+    RenderedAnswers(MeterRegistry meters) {
+        this(meters, System::nanoTime, STAND_IN_AFTER);
     }
 
     /**
      * @param nanos the clock of expiry, refresh and lag
      * @param standInAfter how long the previous answer's build must have taken for it to stand in for a newer one
      */
-    RenderedAnswers(JsonMapper json, MeterRegistry meters, LongSupplier nanos, Duration standInAfter) {
-        this.json = json;
+    RenderedAnswers(MeterRegistry meters, LongSupplier nanos, Duration standInAfter) {
         this.nanos = nanos;
         this.standInAfterNanos = standInAfter.toNanos();
         AtomicInteger threads = new AtomicInteger();
@@ -146,7 +146,7 @@ final class RenderedAnswers implements DisposableBean {
                     public CompletableFuture<Rendered> asyncReload(String key, Rendered old, Executor executor) {
                         return inBackground(() -> {
                             refreshes.increment();
-                            return Rendered.of(old.build(), nanos);
+                            return Rendered.of(old.build(), nanos, old.costNanos());
                         });
                     }
                 });
@@ -214,8 +214,8 @@ final class RenderedAnswers implements DisposableBean {
         // read through the map view: standing in does not start a refresh of the previous answer
         CompletableFuture<Rendered> previous = answers.asMap().get(previousKey);
         if (previous == null || !previous.isDone() || previous.isCompletedExceptionally()
-                || previous.join().buildNanos() < standInAfterNanos) {
-            // building the new answer costs about what building the old one did: cheap ones are built on the request
+                || previous.join().costNanos() < standInAfterNanos) {
+            // building the new answer costs about what building the earlier ones did: cheap ones are built on the request
             return null;
         }
         return new Answer(slot.etag(), previous.join().bytes());
@@ -286,10 +286,15 @@ final class RenderedAnswers implements DisposableBean {
     }
 
     private Rendered build(Request request) {
-        Supplier<byte[]> build = request.gzip()
-                ? () -> gzipped(json.writeValueAsBytes(request.body().get()))
-                : () -> json.writeValueAsBytes(request.body().get());
-        return Rendered.of(build, nanos);
+        return Rendered.of(request.bytes(), nanos, earlierCost(request.slot()));
+    }
+
+    /** The build cost of the answer last served to {@code slot}, 0 when there is none. */
+    private long earlierCost(String slot) {
+        Slot last = slots.asMap().get(slot);
+        CompletableFuture<Rendered> previous = last == null ? null : answers.asMap().get(last.key());
+        return previous == null || !previous.isDone() || previous.isCompletedExceptionally()
+                ? 0 : previous.join().costNanos();
     }
 
     /** Records that the slot's answer is now the one of {@code request}'s tag. */
@@ -352,16 +357,6 @@ final class RenderedAnswers implements DisposableBean {
     public void destroy() {
         warm.shutdownNow();
         background.shutdownNow();
-    }
-
-    private static byte[] gzipped(byte[] plain) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, plain.length / 8));
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024)) {
-            gzip.write(plain);
-        } catch (IOException e) {
-            throw new UncheckedIOException("gzip into memory failed", e);
-        }
-        return out.toByteArray();
     }
 
     /** Whether an {@code Accept-Encoding} header accepts gzip. */

@@ -30,6 +30,10 @@ final class Responses {
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer page,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("page_size") Integer pageSize,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("total_pages") Integer totalPages) {
+
+        NodeList withData(List<NodeInfo> nodes) {
+            return new NodeList(code, message, nodes, podCounts, informer, metrics, total, page, pageSize, totalPages);
+        }
     }
 
     /** {@code GET /api/v1/nodes/{name}}. */

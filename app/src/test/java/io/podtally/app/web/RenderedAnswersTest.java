@@ -30,10 +30,11 @@ class RenderedAnswersTest {
 
     private static final String SLOT = "json sim all";
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final MeterRegistry meters = new SimpleMeterRegistry();
-    private final RenderedAnswers answers = new RenderedAnswers(JsonMapper.builder().build(), meters, nanos::get,
+    private final RenderedAnswers answers = new RenderedAnswers(meters, nanos::get,
             Duration.ZERO);
     private final ExecutorService requests = Executors.newCachedThreadPool();
 
@@ -163,7 +164,7 @@ class RenderedAnswersTest {
     @Test
     @DisplayName("only an answer that took long to build stands in: a cheap one is built on the request that sees the change")
     void onlySlowAnswersStandIn() {
-        RenderedAnswers slow = new RenderedAnswers(JsonMapper.builder().build(), meters, nanos::get,
+        RenderedAnswers slow = new RenderedAnswers(meters, nanos::get,
                 Duration.ofMillis(20));
         try {
             AtomicInteger builds = new AtomicInteger();
@@ -183,6 +184,34 @@ class RenderedAnswersTest {
             RenderedAnswers.Answer standIn = slow.answer(request("D", "x", costly));
 
             assertThat(standIn.etag()).as("the 50 ms answer stands in while the new one is built").isEqualTo("C");
+        } finally {
+            slow.destroy();
+        }
+    }
+
+    @Test
+    @DisplayName("a query whose answer once took long to build stands in for a change after cheap rebuilds of the same nodes")
+    void costlyQueryStandsInAfterCheapRebuilds() {
+        RenderedAnswers slow = new RenderedAnswers(meters, nanos::get, Duration.ofMillis(20));
+        try {
+            AtomicInteger builds = new AtomicInteger();
+            // the first build takes 50 ms on the clock of the answers, the rebuilds of the same inputs none
+            Supplier<Object> costlyOnce = () -> {
+                if (builds.incrementAndGet() == 1) {
+                    advance(Duration.ofMillis(50));
+                }
+                return Map.of("build", builds.get());
+            };
+            slow.answer(request("A", "x", costlyOnce));
+            advance(RenderedAnswers.REFRESH_AFTER_WRITE.plusSeconds(1));
+            slow.answer(request("A", "x", costlyOnce));
+            await().atMost(WAIT).until(() -> slow.ageOf(request("A", "x", costlyOnce))
+                    .map(Duration::isZero).orElse(false));
+
+            RenderedAnswers.Answer standIn = slow.answer(request("B", "x", counting(builds)));
+
+            assertThat(builds.get()).as("rebuilt once, cheaply").isGreaterThanOrEqualTo(2);
+            assertThat(standIn.etag()).as("the 50 ms query still stands in while the new answer is built").isEqualTo("A");
         } finally {
             slow.destroy();
         }
@@ -211,7 +240,7 @@ class RenderedAnswersTest {
     }
 
     private static RenderedAnswers.Request request(String etag, String strict, Supplier<Object> body) {
-        return new RenderedAnswers.Request(SLOT, etag, strict, false, body);
+        return new RenderedAnswers.Request(SLOT, etag, strict, false, () -> JSON.writeValueAsBytes(body.get()));
     }
 
     /** A body that counts its builds and, when {@code release} is given, waits for it from build {@code from} on. */

@@ -1,5 +1,6 @@
 package io.podtally.bench.replica;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,12 @@ final class SynchronousPodCountCache implements PodCountCache {
     @Override
     public PodCountView peek(String cluster) {
         return new PodCountView(cluster, FreshnessState.LOADING, Map.of(), null, null, null, null, 0L);
+    }
+
+    /** Every read counts anew, at this replica's time. */
+    @Override
+    public Clock clock() {
+        return Clock.systemUTC();
     }
 
     /** Nothing is kept, so there is nothing to refresh. */
