@@ -5,17 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A Markdown table: the header row, its separator and one line per row, every cell left as given. */
-public final class MarkdownTable {
+final class MarkdownTable {
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    public MarkdownTable(String... header) {
+    MarkdownTable(String... header) {
         this.header = List.of(header);
     }
 
     /** Adds a row; it has as many cells as the header. */
-    public MarkdownTable row(Object... cells) {
+    MarkdownTable row(Object... cells) {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + header.size()
                     + " columns");
@@ -30,7 +30,7 @@ public final class MarkdownTable {
     }
 
     /** The table's lines, each ending with a line break. */
-    public String render() {
+    String render() {
         StringBuilder out = new StringBuilder();
         line(out, header);
         out.append('|').append("---|".repeat(header.size())).append('\n');

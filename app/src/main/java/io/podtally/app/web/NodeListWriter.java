@@ -23,9 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The plain bytes are those Jackson writes for the whole answer. The gzip form is one deflate stream: the envelope's
  * head, each run compressed on its own and ended with a sync flush (so that it ends on a byte boundary and can be
- * followed by anything), and the envelope's tail. A run is compressed with the plain bytes of the run before it as its
- * dictionary, which are also what a decoder has in its window there, so runs compress about as well as the whole list
- * at once. Bounded by total bytes; runs nobody used for {@link #EXPIRE_AFTER_ACCESS} are dropped.
+ * followed by anything), and the envelope's tail. A run is compressed with the last 16 KB of the plain bytes of the
+ * run before it as its dictionary, which are also the last bytes a decoder has in its window there, so runs compress
+ * nearly as well as the whole list at once. Bounded by total bytes; runs nobody used for {@link #EXPIRE_AFTER_ACCESS}
+ * are dropped.
  */
 @Component
 final class NodeListWriter {

@@ -1,7 +1,6 @@
 package io.podtally.app.web;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.podtally.bench.MarkdownTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * baseline), and {@link NodeListWriter} from nothing, after the ages moved on (the same nodes under a new envelope:
  * the background rebuild every 5 s), after 5 or 50 nodes' pod counts changed (a watch flush) and after every node's usage
  * changed (a metrics poll). Prints a Markdown table of median and 90th-percentile times and their ratio to the
- * baseline's median. In the app's package, to reach its package-private writer.
+ * baseline's median. A program, not a test: it measures and passes no judgement. In the app's test sources, beside
+ * the package-private writer it measures (the bench module does not compile against the repackaged app).
  *
  * <p>Arguments: rounds (default 40), nodes (default 5000).
  */
@@ -83,13 +83,14 @@ public final class RenderCostMain {
             }
         }
         double baseline = percentile(nanos.values().iterator().next(), 0.5);
-        MarkdownTable table = new MarkdownTable("build of the gzipped " + size + "-node answer", "median ms", "p90 ms",
-                "median ÷ baseline median", "gzip bytes");
-        nanos.forEach((name, times) -> table.row(name, ms(percentile(times, 0.5)), ms(percentile(times, 0.9)),
-                String.format(Locale.ROOT, "%.3f×", percentile(times, 0.5) / baseline), bytes.get(name)));
-        System.out.printf(Locale.ROOT, "%d rounds after 5 not counted, each round every build once in turn (the answer made before the clock starts); Java %s, %d cores%n%n",
-                rounds, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-        System.out.print(table.render());
+        System.out.printf(Locale.ROOT, "%d rounds after 5 not counted, each round every build once in turn (the answer "
+                + "made before the clock starts); Java %s, %d cores%n%n", rounds, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "| build of the gzipped %d-node answer | median ms | p90 ms | median ÷ baseline "
+                + "median | gzip bytes |%n|---|---|---|---|---|%n", size);
+        nanos.forEach((name, times) -> System.out.printf(Locale.ROOT, "| %s | %s | %s | %.3f× | %d |%n", name,
+                ms(percentile(times, 0.5)), ms(percentile(times, 0.9)), percentile(times, 0.5) / baseline,
+                bytes.get(name)));
     }
 
     private static void add(Map<String, Supplier<Responses.NodeList>> inputs,
