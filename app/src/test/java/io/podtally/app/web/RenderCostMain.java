@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * list serialized by Jackson and gzipped at once (how answers were built before {@link NodeListWriter}, the
  * baseline), and {@link NodeListWriter} from nothing, after the ages moved on (the same nodes under a new envelope:
  * the background rebuild every 5 s), after 5 or 50 nodes' pod counts changed (a watch flush) and after every node's usage
- * changed (a metrics poll). Prints a Markdown table of median and 90th-percentile times and their ratio to the
+ * changed (a metrics poll). Logs a Markdown table of median and 90th-percentile times and their ratio to the
  * baseline's median. A program, not a test: it measures and passes no judgement. In the app's test sources, beside
  * the package-private writer it measures (the bench module does not compile against the repackaged app).
  *
@@ -29,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RenderCostMain {
 
+    private static final Logger log = LoggerFactory.getLogger(RenderCostMain.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private RenderCostMain() {
@@ -83,14 +86,15 @@ public final class RenderCostMain {
             }
         }
         double baseline = percentile(nanos.values().iterator().next(), 0.5);
-        System.out.printf(Locale.ROOT, "%d rounds after 5 not counted, each round every build once in turn (the answer "
-                + "made before the clock starts); Java %s, %d cores%n%n", rounds, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "| build of the gzipped %d-node answer | median ms | p90 ms | median ÷ baseline "
-                + "median | gzip bytes |%n|---|---|---|---|---|%n", size);
-        nanos.forEach((name, times) -> System.out.printf(Locale.ROOT, "| %s | %s | %s | %.3f× | %d |%n", name,
-                ms(percentile(times, 0.5)), ms(percentile(times, 0.9)), percentile(times, 0.5) / baseline,
-                bytes.get(name)));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "%d rounds after 5 not counted, each round every build once in turn (the answer made before the clock "
+                        + "starts); Java %s, %d cores%n%n| build of the gzipped %d-node answer | median ms | p90 ms "
+                        + "| median ÷ baseline median | gzip bytes |%n|---|---|---|---|---|%n",
+                rounds, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), size));
+        nanos.forEach((name, times) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f× | %d |%n",
+                name, ms(percentile(times, 0.5)), ms(percentile(times, 0.9)), percentile(times, 0.5) / baseline,
+                bytes.get(name))));
+        log.info("render cost:\n{}", table);
     }
 
     private static void add(Map<String, Supplier<Responses.NodeList>> inputs,
