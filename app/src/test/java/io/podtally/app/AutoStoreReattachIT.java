@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.podtally.k8s.sim.RequestKind;
 import io.podtally.k8s.sim.SimulatedCluster;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -102,7 +103,11 @@ class AutoStoreReattachIT {
         sim.nodeNames().forEach(name -> expected.put(name, sim.activePodsByNode().getOrDefault(name, 0)));
         JsonNode[] answer = new JsonNode[1];
         await().atMost(COUNT_LIMIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            JsonNode body = api.json(NODES);
+            HttpResponse<String> response = api.get(NODES);
+            assertThat(response.statusCode()).isEqualTo(200);
+            // an answer standing in for one being built is the previous answer: the truth is the one after it
+            assertThat(response.headers().firstValue("X-Podtally-Stand-In")).isEmpty();
+            JsonNode body = ApiClient.parse(response.body());
             assertThat(body.at("/pod_counts/state").asString()).isEqualTo("fresh");
             Map<String, Integer> counts = new HashMap<>();
             body.get("data").forEach(n -> counts.put(n.get("name").asString(), n.get("pod_count").asInt()));
